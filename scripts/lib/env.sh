@@ -6,7 +6,7 @@ VENV="$REPO/.venv"
 USERLAND="$REPO/scripts/lib/debian-userland"
 MIN_PYTHON="3.14.2"
 # What the venv was built from: a change to any of these makes scripts/setup install again.
-SETUP_INPUTS=("$REPO/requirements_test.txt" "$REPO/scripts/lib/env.sh" "$REPO/scripts/setup")
+SETUP_INPUTS=("$REPO"/requirements_*.txt "$REPO/scripts/lib/env.sh" "$REPO/scripts/setup")
 
 python_is_new_enough() {
     "$1" -c "import sys; sys.exit(sys.version_info < (${MIN_PYTHON//./, }))" 2>/dev/null
