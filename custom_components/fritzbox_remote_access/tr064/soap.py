@@ -1,0 +1,87 @@
+"""SOAP envelopes for TR-064: building requests, reading responses and UPnP faults."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
+
+from .exceptions import TR064MalformedResponseError
+from .models import DDNSProvider
+from .safexml import child, child_text, parse_xml
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+# Characters XML 1.0 cannot carry at all, not even escaped.
+_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def is_xml_safe(value: str) -> bool:
+    """Whether a value can travel as XML text."""
+    return _INVALID_XML_CHARS.search(value) is None
+
+
+def build_envelope(service_type: str, action: str, arguments: Mapping[str, str]) -> bytes:
+    """Build a request body; every value is escaped so ``<``, ``&`` and ``]]>`` arrive intact."""
+    args = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in arguments.items())
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+        's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">'
+        f"<s:Body><u:{action} xmlns:u={quoteattr(service_type)}>{args}</u:{action}></s:Body>"
+        "</s:Envelope>"
+    ).encode()
+
+
+def soap_action_header(service_type: str, action: str) -> str:
+    """Value of the SOAPACTION header."""
+    return f'"{service_type}#{action}"'
+
+
+def parse_response(data: bytes, action: str) -> dict[str, str]:
+    """Out-arguments of ``<ActionResponse>`` by name; anything else is malformed."""
+    root = parse_xml(data)
+    if root.tag != "Envelope":
+        raise TR064MalformedResponseError(f"{action}: response is not a SOAP envelope")
+    body = child(root, "Body")
+    if body is None:
+        raise TR064MalformedResponseError(f"{action}: SOAP envelope without body")
+    response = child(body, f"{action}Response")
+    if response is None:
+        raise TR064MalformedResponseError(f"{action}: no {action}Response in SOAP body")
+    return {item.tag: item.text or "" for item in response}
+
+
+def parse_fault(data: bytes) -> tuple[int, str]:
+    """UPnP error code and description of an HTTP 500 answer; malformed if there is none."""
+    root = parse_xml(data)
+    for error in root.iter("UPnPError"):
+        code_text = child_text(error, "errorCode")
+        if code_text is None:
+            break
+        try:
+            code = int(code_text.strip())
+        except ValueError:
+            break
+        description = (child_text(error, "errorDescription") or "").strip()
+        return code, description
+    raise TR064MalformedResponseError("HTTP 500 without a UPnP error in a SOAP fault")
+
+
+def parse_provider_list(text: str) -> tuple[DDNSProvider, ...]:
+    """``NewProviderList`` is an XML document carried as escaped text; parse it like any answer."""
+    if not text.strip():
+        return ()
+    root = parse_xml(text.encode())
+    if root.tag != "List":
+        raise TR064MalformedResponseError("Provider list is not a <List>")
+    providers = []
+    for item in root:
+        if item.tag != "Item":
+            continue
+        name = child_text(item, "ProviderName")
+        if name is None:
+            raise TR064MalformedResponseError("Provider list item without ProviderName")
+        providers.append(DDNSProvider(name=name, info_url=(child_text(item, "InfoURL") or "")))
+    return tuple(providers)
