@@ -1,0 +1,26 @@
+"""Constants of the FRITZ!Box Remote Access integration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+from typing import Final
+
+DOMAIN: Final = "fritzbox_remote_access"
+LOGGER = logging.getLogger(__package__)
+
+DEFAULT_HOST: Final = "192.168.178.1"
+DEFAULT_NAME: Final = "FRITZ!Box"
+
+CONF_USE_TLS: Final = "use_tls"
+CONF_FINGERPRINT: Final = "certificate_fingerprint"
+
+SCAN_INTERVAL: Final = timedelta(seconds=30)
+
+# A box that answers 503 has locked us out; hammering it keeps the lock going and locks the
+# user out too. Pause 1, 2, 4, ... minutes, never longer than 30.
+LOGIN_BLOCKED_FIRST_PAUSE: Final = timedelta(minutes=1)
+LOGIN_BLOCKED_MAX_PAUSE: Final = timedelta(minutes=30)
+
+ISSUE_INSUFFICIENT_RIGHTS: Final = "insufficient_rights"
+ISSUE_CERTIFICATE_MISMATCH: Final = "certificate_mismatch"

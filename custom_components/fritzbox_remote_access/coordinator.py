@@ -1,0 +1,189 @@
+"""Polls the box: one GetInfo and one GetDDNSInfo every 30 seconds, nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_FINGERPRINT,
+    CONF_USE_TLS,
+    DOMAIN,
+    ISSUE_CERTIFICATE_MISMATCH,
+    ISSUE_INSUFFICIENT_RIGHTS,
+    LOGGER,
+    LOGIN_BLOCKED_FIRST_PAUSE,
+    LOGIN_BLOCKED_MAX_PAUSE,
+    SCAN_INTERVAL,
+)
+from .errors import ha_error
+from .tr064 import (
+    Capabilities,
+    DDNSInfo,
+    DeviceInfo,
+    FritzBoxRemoteAccess,
+    RemoteAccessInfo,
+    TR064AuthenticationError,
+    TR064CertificateMismatchError,
+    TR064Error,
+    TR064LoginBlockedError,
+    TR064PermissionError,
+)
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from homeassistant.core import HomeAssistant
+
+type FritzRemoteAccessConfigEntry = ConfigEntry[FritzRemoteAccessCoordinator]
+
+
+@dataclass(frozen=True, slots=True)
+class FritzRemoteAccessData:
+    """One poll's view of the box."""
+
+    remote_access: RemoteAccessInfo
+    ddns: DDNSInfo
+
+
+class LoginBackoff:
+    """Growing pause after the box answered 503, so we do not keep it locked."""
+
+    def __init__(self) -> None:
+        """Start unblocked."""
+        self._failures = 0
+        self.until: datetime | None = None
+
+    def paused_until(self) -> datetime | None:
+        """When the pause ends, or None when requests may go out."""
+        if self.until is not None and dt_util.utcnow() < self.until:
+            return self.until
+        return None
+
+    def block(self) -> datetime:
+        """Record a 503 and return when to try again: after 1, 2, 4, ... at most 30 minutes."""
+        pause = min(LOGIN_BLOCKED_FIRST_PAUSE * 2**self._failures, LOGIN_BLOCKED_MAX_PAUSE)
+        self._failures += 1
+        self.until = dt_util.utcnow() + pause
+        return self.until
+
+    def reset(self) -> None:
+        """Forget the pause: the box answered again."""
+        self._failures = 0
+        self.until = None
+
+
+class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData]):
+    """Owns the client of one box and its latest snapshot."""
+
+    config_entry: FritzRemoteAccessConfigEntry
+    device_info: DeviceInfo
+
+    def __init__(self, hass: HomeAssistant, entry: FritzRemoteAccessConfigEntry) -> None:
+        """Create the client from the entry; nothing is sent before the first refresh."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=DOMAIN,
+            update_interval=SCAN_INTERVAL,
+            always_update=False,
+        )
+        self.host: str = entry.data[CONF_HOST]
+        self.use_tls: bool = entry.data.get(CONF_USE_TLS, False)
+        self.client = FritzBoxRemoteAccess(
+            async_get_clientsession(hass),
+            self.host,
+            username=entry.data[CONF_USERNAME],
+            password=entry.data[CONF_PASSWORD],
+            port=entry.data.get(CONF_PORT),
+            use_tls=self.use_tls,
+            fingerprint=entry.data.get(CONF_FINGERPRINT),
+        )
+        self.login_backoff = LoginBackoff()
+
+    @property
+    def udn(self) -> str:
+        """Root device UDN, the box's identity (the entry's unique ID)."""
+        return self.client.udn
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the box's firmware offers."""
+        return self.client.capabilities
+
+    async def _async_setup(self) -> None:
+        """Read the description and the device data once; they do not change between polls."""
+        try:
+            await self.client.connect()
+            self.device_info = await self.client.get_device_info()
+        except TR064Error as err:
+            raise self._update_error(err) from err
+
+    async def _async_update_data(self) -> FritzRemoteAccessData:
+        """Fetch GetInfo and GetDDNSInfo, unless the box asked us to stay away."""
+        if (until := self.login_backoff.paused_until()) is not None:
+            raise self.paused_error(until)
+        try:
+            remote_access = await self.client.get_info()
+            ddns = await self.client.get_ddns_info()
+        except TR064Error as err:
+            raise self._update_error(err) from err
+        self.login_backoff.reset()
+        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(ISSUE_INSUFFICIENT_RIGHTS))
+        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(ISSUE_CERTIFICATE_MISMATCH))
+        return FritzRemoteAccessData(remote_access=remote_access, ddns=ddns)
+
+    def _update_error(self, err: TR064Error) -> Exception:
+        """Record the side effects of ``err`` and return what to raise."""
+        if isinstance(err, TR064LoginBlockedError):
+            return self.paused_error(self.login_backoff.block())
+        if isinstance(err, TR064PermissionError):
+            self._create_issue(
+                ISSUE_INSUFFICIENT_RIGHTS,
+                {"username": self.config_entry.data[CONF_USERNAME]},
+            )
+        elif isinstance(err, TR064CertificateMismatchError):
+            self._create_issue(
+                ISSUE_CERTIFICATE_MISMATCH,
+                {"fingerprint": err.fingerprint or "?"},
+            )
+        if isinstance(err, TR064AuthenticationError):
+            return ha_error(err, self.host, error_type=ConfigEntryAuthFailed)
+        return ha_error(err, self.host, error_type=UpdateFailed)
+
+    def paused_error(
+        self, until: datetime, error_type: type[HomeAssistantError] = UpdateFailed
+    ) -> HomeAssistantError:
+        """Explain that nothing is sent to the box before ``until``."""
+        return error_type(
+            translation_domain=DOMAIN,
+            translation_key="login_blocked_paused",
+            translation_placeholders={
+                "host": self.host,
+                "time": dt_util.as_local(until).strftime("%H:%M"),
+            },
+        )
+
+    def _issue_id(self, kind: str) -> str:
+        return f"{kind}_{self.config_entry.entry_id}"
+
+    def _create_issue(self, kind: str, placeholders: dict[str, str]) -> None:
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._issue_id(kind),
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=kind,
+            translation_placeholders={"title": self.config_entry.title, **placeholders},
+        )

@@ -1,0 +1,46 @@
+"""Base entity: one device per box, identified by the root device UDN."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DEFAULT_NAME, DOMAIN
+from .coordinator import FritzRemoteAccessCoordinator
+
+if TYPE_CHECKING:
+    from homeassistant.helpers.entity import EntityDescription
+
+
+def configuration_url(host: str, use_tls: bool) -> str:
+    """Return the box's web interface (IPv6 literals need brackets in a URL)."""
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"{'https' if use_tls else 'http'}://{host}"
+
+
+class FritzRemoteAccessEntity(CoordinatorEntity[FritzRemoteAccessCoordinator]):
+    """An entity of one box, fed by its coordinator."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self, coordinator: FritzRemoteAccessCoordinator, description: EntityDescription
+    ) -> None:
+        """Attach the entity to the box's device."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._attr_unique_id = f"{coordinator.udn}_{description.key}"
+        info = coordinator.device_info
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, coordinator.udn)},
+            manufacturer=info.manufacturer,
+            model=info.model,
+            name=info.model or DEFAULT_NAME,
+            serial_number=info.serial_number,
+            sw_version=info.software_version,
+            hw_version=info.hardware_version,
+            configuration_url=configuration_url(coordinator.host, coordinator.use_tls),
+        )

@@ -1,0 +1,98 @@
+"""Switches: remote access itself and the Let's Encrypt certificate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory
+
+from .entity import FritzRemoteAccessEntity
+from .errors import Right, async_box_call
+from .tr064 import ACTION_SET_ENABLE, Capabilities, FritzBoxRemoteAccess
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import FritzRemoteAccessConfigEntry, FritzRemoteAccessData
+
+# Writes go to the box one at a time.
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class FritzRemoteAccessSwitchEntityDescription(SwitchEntityDescription):
+    """How a switch reads and writes its setting."""
+
+    is_on_fn: Callable[[FritzRemoteAccessData], bool | None]
+    set_fn: Callable[[FritzBoxRemoteAccess, bool], Awaitable[Any]]
+    supported_fn: Callable[[Capabilities], bool]
+    required_right: Right
+
+
+SWITCHES: tuple[FritzRemoteAccessSwitchEntityDescription, ...] = (
+    FritzRemoteAccessSwitchEntityDescription(
+        key="remote_access",
+        translation_key="remote_access",
+        is_on_fn=lambda data: data.remote_access.enabled,
+        set_fn=lambda client, on: client.set_enable(on),
+        supported_fn=lambda capabilities: capabilities.supports(ACTION_SET_ENABLE),
+        required_right=Right.SETTINGS,
+    ),
+    FritzRemoteAccessSwitchEntityDescription(
+        key="lets_encrypt",
+        translation_key="lets_encrypt",
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=lambda data: data.remote_access.lets_encrypt_enabled,
+        set_fn=lambda client, on: client.set_lets_encrypt_enable(on),
+        supported_fn=lambda capabilities: capabilities.lets_encrypt,
+        required_right=Right.APP,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: FritzRemoteAccessConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the switches this box's firmware offers."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        FritzRemoteAccessSwitch(coordinator, description)
+        for description in SWITCHES
+        if description.supported_fn(coordinator.capabilities)
+    )
+
+
+class FritzRemoteAccessSwitch(FritzRemoteAccessEntity, SwitchEntity):
+    """A setting of the box; its state is always what the box last reported."""
+
+    entity_description: FritzRemoteAccessSwitchEntityDescription
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the box's state."""
+        return self.entity_description.is_on_fn(self.coordinator.data)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch the setting on."""
+        await self._async_set(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch the setting off."""
+        await self._async_set(False)
+
+    async def _async_set(self, on: bool) -> None:
+        # No optimistic state: the refresh shows what the box really did.
+        client = self.coordinator.client
+        await async_box_call(
+            self.coordinator,
+            lambda: self.entity_description.set_fn(client, on),
+            right=self.entity_description.required_right,
+        )
+        await self.coordinator.async_refresh()
