@@ -214,6 +214,9 @@ async def test_other_http_status_is_malformed(
         await client.get_info()
     with pytest.raises(TR064MalformedResponseError, match="NewPort"):
         await client.set_enable(True)
+    with pytest.raises(TR064MalformedResponseError, match="NewProviderList"):
+        await client.get_ddns_providers()
+    assert client.stats.failures == 4
 
 
 async def test_empty_port_is_zero(scripted: ScriptedBox, client: FritzBoxRemoteAccess) -> None:

@@ -106,6 +106,7 @@ async def test_broken_answers_are_malformed(
     fresh = make_client(box)
     with pytest.raises(TR064MalformedResponseError):
         await fresh.connect()
+    assert (fresh.stats.requests, fresh.stats.failures) == (1, 1)
     setattr(box.faults, fault, False)
     await client.get_info()
 

@@ -91,7 +91,7 @@ from .soap import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -353,14 +353,14 @@ class FritzBoxRemoteAccess:
         return self._capabilities is not None
 
     async def _load_descriptions(self) -> None:
-        description = parse_device_description(
-            await self._get(DESCRIPTION_PATH, "device description")
+        description = await self._get(
+            DESCRIPTION_PATH, "device description", parse_device_description
         )
         service = description.find_service(SERVICE_REMOTE_ACCESS)
         if service is None:
             raise TR064UnsupportedError("The box has no X_AVM-DE_RemoteAccess service")
-        scpd = parse_scpd(
-            await self._get(service.scpd_url or DEFAULT_REMOTE_ACCESS_SCPD_URL, "RemoteAccess SCPD")
+        scpd = await self._get(
+            service.scpd_url or DEFAULT_REMOTE_ACCESS_SCPD_URL, "RemoteAccess SCPD", parse_scpd
         )
         mode_values = scpd.allowed_values(
             ACTION_SET_DDNS_CONFIG, ARG_MODE, STATE_VARIABLE_MODE
@@ -379,21 +379,26 @@ class FritzBoxRemoteAccess:
         service = self._description.find_service(SERVICE_DEVICE_INFO)
         if service is None:
             raise TR064UnsupportedError("The box has no DeviceInfo service")
-        values = await self._soap(
-            service, DEFAULT_DEVICE_INFO_CONTROL_URL, ACTION_GET_INFO, {}, "DeviceInfo"
+        return await self._soap(
+            service,
+            ACTION_GET_INFO,
+            device_info_from,
+            arguments={},
+            label="DeviceInfo",
+            default_control_url=DEFAULT_DEVICE_INFO_CONTROL_URL,
         )
-        return device_info_from(values)
 
     # --- X_AVM-DE_RemoteAccess --------------------------------------------------------------
 
     async def get_info(self) -> RemoteAccessInfo:
         """Remote access state; Let's Encrypt fields are None on legacy firmware."""
-        return remote_access_info_from(await self._remote_call(ACTION_GET_INFO))
+        return await self._remote_call(ACTION_GET_INFO, remote_access_info_from)
 
     async def set_config(self, *, enabled: bool, port: int, username: str, password: str) -> None:
         """Configure the remote access user (needs right C)."""
         await self._remote_call(
             ACTION_SET_CONFIG,
+            _ignore,
             {
                 "NewEnabled": _bool(enabled),
                 "NewPort": str(port),
@@ -405,16 +410,11 @@ class FritzBoxRemoteAccess:
 
     async def get_ddns_info(self) -> DDNSInfo:
         """Dynamic DNS configuration and update state."""
-        return ddns_info_from(await self._remote_call(ACTION_GET_DDNS_INFO))
+        return await self._remote_call(ACTION_GET_DDNS_INFO, ddns_info_from)
 
     async def get_ddns_providers(self) -> tuple[DDNSProvider, ...]:
         """List the DDNS providers the box knows; the user-defined one has a localised name."""
-        values = await self._remote_call(ACTION_GET_DDNS_PROVIDERS)
-        try:
-            provider_list = values["NewProviderList"]
-        except KeyError:
-            raise TR064MalformedResponseError("Response lacks NewProviderList") from None
-        return parse_provider_list(provider_list)
+        return await self._remote_call(ACTION_GET_DDNS_PROVIDERS, _providers)
 
     async def set_ddns_config(
         self,
@@ -433,6 +433,7 @@ class FritzBoxRemoteAccess:
         await self.connect()
         await self._remote_call(
             ACTION_SET_DDNS_CONFIG,
+            _ignore,
             {
                 "NewEnabled": _bool(enabled),
                 "NewProviderName": provider_name,
@@ -449,17 +450,14 @@ class FritzBoxRemoteAccess:
 
     async def set_enable(self, enabled: bool) -> int:
         """Switch remote access; returns the port the box reports (0: no user may access)."""
-        values = await self._remote_call(ACTION_SET_ENABLE, {"NewEnabled": _bool(enabled)})
-        try:
-            port = values["NewPort"]
-        except KeyError:
-            raise TR064MalformedResponseError("Response lacks NewPort") from None
-        return parse_int(port, "NewPort")
+        return await self._remote_call(
+            ACTION_SET_ENABLE, _returned_port, {"NewEnabled": _bool(enabled)}
+        )
 
     async def set_lets_encrypt_enable(self, enabled: bool) -> None:
         """Switch Let's Encrypt; unsupported on firmware without it."""
         await self._remote_call(
-            ACTION_SET_LETS_ENCRYPT_ENABLE, {"NewLetsEncryptEnabled": _bool(enabled)}
+            ACTION_SET_LETS_ENCRYPT_ENABLE, _ignore, {"NewLetsEncryptEnabled": _bool(enabled)}
         )
 
     # --- internals --------------------------------------------------------------------------
@@ -477,45 +475,48 @@ class FritzBoxRemoteAccess:
             raise TR064UnsupportedError(f"The box does not offer DDNS mode {mode.value}")
         return mode.value
 
-    async def _remote_call(
+    async def _remote_call[T](
         self,
         action: str,
+        convert: Callable[[dict[str, str]], T],
         arguments: Mapping[str, str] | None = None,
         *,
         secrets: tuple[str, ...] = (),
-    ) -> dict[str, str]:
+    ) -> T:
         await self.connect()
         assert self._remote_access is not None  # noqa: S101 - set by connect()
         if not self.capabilities.supports(action):
             raise TR064UnsupportedError(f"The box does not support {action}")
         return await self._soap(
             self._remote_access,
-            DEFAULT_REMOTE_ACCESS_CONTROL_URL,
             action,
-            arguments or {},
-            "RemoteAccess",
+            convert,
+            arguments=arguments or {},
+            label="RemoteAccess",
+            default_control_url=DEFAULT_REMOTE_ACCESS_CONTROL_URL,
             secrets=secrets,
         )
 
-    async def _get(self, path: str, what: str) -> bytes:
-        """Unauthenticated GET (description, SCPD)."""
+    async def _get[T](self, path: str, what: str, parse: Callable[[bytes], T]) -> T:
+        """Unauthenticated GET (description, SCPD); a failure to parse counts as failure."""
         reply = await self._send("GET", path, what)
         try:
-            return _check_get_status(reply, what)
+            return parse(_check_get_status(reply, what))
         except TR064Error:
             self._stats.failures += 1
             raise
 
-    async def _soap(
+    async def _soap[T](
         self,
         service: ServiceInfo,
-        default_control_url: str,
         action: str,
+        convert: Callable[[dict[str, str]], T],
+        *,
         arguments: Mapping[str, str],
         label: str,
-        *,
+        default_control_url: str,
         secrets: tuple[str, ...] = (),
-    ) -> dict[str, str]:
+    ) -> T:
         """One authenticated SOAP call; faults become the matching exception."""
         for name, value in arguments.items():
             if not is_xml_safe(value):
@@ -537,7 +538,7 @@ class FritzBoxRemoteAccess:
             authenticate=True,
         )
         try:
-            return self._interpret(reply, action, secrets)
+            return convert(self._interpret(reply, action, secrets))
         except TR064Error:
             self._stats.failures += 1
             raise
@@ -611,6 +612,26 @@ class FritzBoxRemoteAccess:
 
 def _bool(value: bool) -> str:
     return "1" if value else "0"
+
+
+def _ignore(_values: dict[str, str]) -> None:
+    """Setters return nothing worth reading."""
+
+
+def _providers(values: dict[str, str]) -> tuple[DDNSProvider, ...]:
+    try:
+        provider_list = values["NewProviderList"]
+    except KeyError:
+        raise TR064MalformedResponseError("Response lacks NewProviderList") from None
+    return parse_provider_list(provider_list)
+
+
+def _returned_port(values: dict[str, str]) -> int:
+    try:
+        port = values["NewPort"]
+    except KeyError:
+        raise TR064MalformedResponseError("Response lacks NewPort") from None
+    return parse_int(port, "NewPort")
 
 
 def _upnp_error(action: str, code: int, description: str) -> TR064Error:
