@@ -214,6 +214,7 @@ async def test_other_http_status_is_malformed(
         await client.get_info()
     with pytest.raises(TR064MalformedResponseError, match="NewPort"):
         await client.set_enable(True)
+    scripted.answers["/upnp/control/x_remote"] = (200, response("GetDDNSProviders"))
     with pytest.raises(TR064MalformedResponseError, match="NewProviderList"):
         await client.get_ddns_providers()
     assert client.stats.failures == 4
