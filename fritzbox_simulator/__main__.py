@@ -1,0 +1,117 @@
+"""Command line: run a simulated box until interrupted.
+
+python -m fritzbox_simulator --port 49000 --tls-port 49443 --profile legacy --fault malformed_xml
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from typing import TYPE_CHECKING
+
+from .config import DEFAULT_PASSWORD, LOCALES, MODE_SPELLINGS, PROFILES, SimulatorConfig
+from .faults import BOOLEAN_FAULTS, Faults
+from .simulator import FritzBoxSimulator
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+def _fault_name(value: str) -> str:
+    name = value.replace("-", "_")
+    if name not in BOOLEAN_FAULTS:
+        raise argparse.ArgumentTypeError(f"unknown fault {value!r}; known: {BOOLEAN_FAULTS}")
+    return name
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m fritzbox_simulator", description="Simulated FRITZ!Box (TR-064)."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    parser.add_argument("--port", type=int, default=49000, help="HTTP port; 0 picks a free one")
+    parser.add_argument(
+        "--tls-port", type=int, default=None, help="also listen with HTTPS here (0: free port)"
+    )
+    parser.add_argument("--username", default="admin")
+    parser.add_argument("--password", default=DEFAULT_PASSWORD)
+    parser.add_argument("--profile", choices=PROFILES, default="modern")
+    parser.add_argument("--locale", choices=LOCALES, default="de")
+    parser.add_argument("--mode-spelling", choices=MODE_SPELLINGS, default="ddns_together")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    parser.add_argument(
+        "--fault",
+        type=_fault_name,
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=f"switch a fault on (repeatable): {', '.join(BOOLEAN_FAULTS)}",
+    )
+    parser.add_argument("--lockout-threshold", type=int, default=10)
+    parser.add_argument("--lockout-seconds", type=float, default=60.0)
+    parser.add_argument("--nonce-lifetime", type=float, default=60.0)
+    parser.add_argument("--seed", type=int, default=None, help="make ports and serial repeatable")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
+    faults = Faults(latency=args.latency, **dict.fromkeys(args.fault, True))
+    return SimulatorConfig(
+        username=args.username,
+        password=args.password,
+        profile=args.profile,
+        mode_spelling=args.mode_spelling,
+        locale=args.locale,
+        tls=args.tls_port is not None,
+        faults=faults,
+        lockout_threshold=args.lockout_threshold,
+        lockout_seconds=args.lockout_seconds,
+        nonce_lifetime=args.nonce_lifetime,
+        seed=args.seed,
+    )
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Run until SIGINT or SIGTERM, then stop cleanly."""
+    simulator = FritzBoxSimulator(config_from_args(args))
+    await simulator.start(args.host, args.port, args.tls_port or 0)
+    stopped = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopped.set)
+    lines = [
+        f"FRITZ!Box simulator ({simulator.config.profile}) listening on {simulator.url}",
+        f"  description: {simulator.url}/tr64desc.xml",
+    ]
+    if simulator.tls_url is not None:
+        lines.append(f"  HTTPS: {simulator.tls_url} sha256={simulator.certificate_fingerprint}")
+    # Demo credentials of a loopback-only test box, printed on purpose for the person running it.
+    lines.append(f"  demo credentials: {args.username} / {args.password}")
+    print("\n".join(lines), flush=True)
+    try:
+        await stopped.wait()
+    finally:
+        await simulator.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        asyncio.run(serve(args))
+    except OSError as err:
+        print(f"cannot start: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

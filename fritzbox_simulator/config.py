@@ -1,0 +1,108 @@
+"""Start-up configuration of a simulated box: who may log in and which firmware it mimics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .faults import Faults
+from .users import BoxUser
+
+Profile = Literal["modern", "legacy"]
+ModeSpelling = Literal["ddns_together", "ddns_both_together"]
+Locale = Literal["de", "en"]
+
+PROFILES: tuple[Profile, ...] = ("modern", "legacy")
+MODE_SPELLINGS: tuple[ModeSpelling, ...] = ("ddns_together", "ddns_both_together")
+LOCALES: tuple[Locale, ...] = ("de", "en")
+
+#: A demo password, not a secret: the simulator only ever listens where its tests run.
+DEFAULT_PASSWORD = "fritz-sim-2024"
+
+
+@dataclass(frozen=True, slots=True)
+class Firmware:
+    """What the description and DeviceInfo report for one profile."""
+
+    major: int
+    minor: int
+    patch: int
+    build: int
+
+    @property
+    def display(self) -> str:
+        return f"{self.major}.{self.minor:02d}.{self.patch:02d}"
+
+
+#: modern: a current FRITZ!OS with Let's Encrypt; legacy: 7.2x, before it was added to TR-064.
+FIRMWARE: dict[Profile, Firmware] = {
+    "modern": Firmware(154, 7, 57, 108_010),
+    "legacy": Firmware(154, 7, 21, 85_420),
+}
+MODEL_NAME = "FRITZ!Box 7590"
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatorConfig:
+    """Everything fixed at start; the mutable truth lives in ``BoxState`` and ``Faults``.
+
+    ``users`` replaces the default user list; without it the box has one user
+    ``username``/``password`` with the right C and internet access. ``unauthenticated_allowance``
+    is how many requests without credentials one client may send since its last successful login
+    before each further one counts toward the lockout (see ``lockout.LoginGuard``).
+    """
+
+    username: str = "admin"
+    password: str = field(default=DEFAULT_PASSWORD, repr=False)
+    users: tuple[BoxUser, ...] | None = None
+    profile: Profile = "modern"
+    mode_spelling: ModeSpelling = "ddns_together"
+    locale: Locale = "de"
+    tls: bool = False
+    faults: Faults = field(default_factory=Faults)
+    lockout_threshold: int = 10
+    lockout_seconds: float = 60.0
+    unauthenticated_allowance: int = 20
+    nonce_lifetime: float = 60.0
+    udn: str | None = None
+    ddns_checking_seconds: float = 2.0
+    ddns_updating_seconds: float = 3.0
+    lets_encrypt_seconds: float = 30.0
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ValueError(f"profile must be one of {PROFILES}")
+        if self.mode_spelling not in MODE_SPELLINGS:
+            raise ValueError(f"mode_spelling must be one of {MODE_SPELLINGS}")
+        if self.locale not in LOCALES:
+            raise ValueError(f"locale must be one of {LOCALES}")
+        if self.lockout_threshold < 1:
+            raise ValueError("lockout_threshold must be at least 1")
+        for name in (
+            "lockout_seconds",
+            "nonce_lifetime",
+            "ddns_checking_seconds",
+            "ddns_updating_seconds",
+            "lets_encrypt_seconds",
+        ):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
+        if self.unauthenticated_allowance < 0:
+            raise ValueError("unauthenticated_allowance must not be negative")
+        if self.udn is not None and not self.udn.startswith("uuid:"):
+            raise ValueError('udn must start with "uuid:"')
+
+    @property
+    def firmware(self) -> Firmware:
+        return FIRMWARE[self.profile]
+
+    @property
+    def lets_encrypt(self) -> bool:
+        """Whether this firmware has the Let's Encrypt arguments and action."""
+        return self.profile == "modern"
+
+    def initial_users(self) -> tuple[BoxUser, ...]:
+        if self.users is not None:
+            return self.users
+        return (BoxUser(self.username, self.password),)

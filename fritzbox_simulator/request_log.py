@@ -1,0 +1,45 @@
+"""A record of every request the simulator answered, for assertions and benchmarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Status recorded when the connection was closed without any answer.
+NO_RESPONSE = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """``action`` is the SOAPACTION's action name; ``status`` is 0 for a dropped connection."""
+
+    method: str
+    path: str
+    status: int
+    action: str | None
+    authenticated: bool
+    username: str | None
+
+
+class RequestLog:
+    """Append-only list of records with counting helpers; never holds credentials."""
+
+    def __init__(self) -> None:
+        self.entries: list[RequestRecord] = []
+
+    def add(self, record: RequestRecord) -> None:
+        self.entries.append(record)
+
+    def count(
+        self, path: str | None = None, status: int | None = None, action: str | None = None
+    ) -> int:
+        """How many records match every filter given."""
+        return sum(
+            1
+            for record in self.entries
+            if (path is None or record.path == path)
+            and (status is None or record.status == status)
+            and (action is None or record.action == action)
+        )
+
+    def clear(self) -> None:
+        self.entries.clear()

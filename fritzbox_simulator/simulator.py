@@ -1,0 +1,326 @@
+"""``FritzBoxSimulator``: builds a box from its config and runs its listeners.
+
+Reboots are timed on the simulator clock (real time plus ``advance``): the listeners close at
+once, and come back when the clock reaches the end of the reboot, so ``advance`` or
+``end_reboot`` shorten it without sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from typing import TYPE_CHECKING, Self
+
+from aiohttp import web
+
+from . import device_info, remote_access
+from .clock import SimClock
+from .config import MODEL_NAME, SimulatorConfig
+from .control import Dispatcher
+from .description import DESCRIPTION_PATH, render_description, walk_services
+from .device_info import DeviceInfoService
+from .digest import DigestAuthenticator
+from .lockout import LoginGuard
+from .remote_access import RemoteAccessService
+from .request_log import RequestLog
+from .scpd import render_scpd
+from .server import BoxEndpoints, BoxHttpHandler
+from .state import BoxState
+from .tls import Certificate, load_into, make_self_signed, server_context
+
+if TYPE_CHECKING:
+    import ssl
+    from types import TracebackType
+
+    from .faults import Faults
+
+_LOGGER = logging.getLogger(__package__)
+
+AVM_MAC_PREFIX = "3810D5"
+DEFAULT_SECURITY_PORT = 49443
+#: How long stop() lets running handlers finish before cancelling them.
+SHUTDOWN_TIMEOUT = 1.0
+RELISTEN_DELAY = 0.2
+
+
+class FritzBoxSimulator:
+    """A simulated FRITZ!Box 7590 speaking TR-064 on loopback; see the package docstring."""
+
+    def __init__(self, config: SimulatorConfig | None = None) -> None:
+        self.config = config = config or SimulatorConfig()
+        self._clock = SimClock()
+        self._rng = random.Random(config.seed)
+        self._serial = AVM_MAC_PREFIX + f"{self._rng.getrandbits(24):06X}"
+        self._udn = config.udn or f"uuid:739f2409-bccb-40e7-8e6c-{self._serial}"
+        self._state = BoxState.with_users(config.initial_users())
+        self._faults = config.faults.copy()
+        self._log = RequestLog()
+        self._authenticator = DigestAuthenticator(self._clock, config.nonce_lifetime)
+        self._guard = LoginGuard(
+            self._clock,
+            config.lockout_threshold,
+            config.lockout_seconds,
+            config.unauthenticated_allowance,
+        )
+        self._boot_time = self._clock.now()
+        dispatcher = self._build_dispatcher()
+        self._handler = BoxHttpHandler(
+            endpoints=self._build_endpoints(dispatcher),
+            dispatcher=dispatcher,
+            authenticator=self._authenticator,
+            guard=self._guard,
+            log=self._log,
+            faults=lambda: self._faults,
+            users=lambda: self._state.users,
+            is_down=lambda: self._down,
+            tick=self._tick,
+        )
+        self._runner: web.ServerRunner | None = None
+        self._listeners: list[asyncio.Server] = []
+        self._host = "127.0.0.1"
+        self._port: int | None = None
+        self._tls_port: int | None = None
+        self._certificate: Certificate | None = None
+        self._ssl_context: ssl.SSLContext | None = None
+        self._down = False
+        self._reboot_until = 0.0
+        self._reboot_task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    def _build_dispatcher(self) -> Dispatcher:
+        info = DeviceInfoService(
+            self._state,
+            self._clock,
+            self.config.firmware,
+            self._serial,
+            boot_time=lambda: self._boot_time,
+            security_port=lambda: self._tls_port or DEFAULT_SECURITY_PORT,
+        )
+        remote = RemoteAccessService(self._state, self._clock, self._rng, self.config)
+        return Dispatcher(
+            {
+                device_info.SERVICE_TYPE: info.implementation(),
+                remote_access.SERVICE_TYPE: remote.implementation(),
+            }
+        )
+
+    def _build_endpoints(self, dispatcher: Dispatcher) -> BoxEndpoints:
+        services = tuple(walk_services())
+        documents = {DESCRIPTION_PATH: render_description(self._udn, self.config.firmware)}
+        for service in services:
+            documents[service.scpd_url] = render_scpd(dispatcher.scpd(service.service_type))
+        version = self.config.firmware.display
+        return BoxEndpoints(
+            documents=documents,
+            services={service.control_url: service for service in services},
+            server_header=f"{MODEL_NAME} UPnP/1.0 AVM {MODEL_NAME} {version}",
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0, tls_port: int = 0) -> None:
+        """Listen on ``host``; port 0 picks a free one. The TLS listener only with config.tls."""
+        if self._runner is not None:
+            raise RuntimeError("the simulator is already running")
+        runner = web.ServerRunner(
+            web.Server(self._handler, access_log=None), shutdown_timeout=SHUTDOWN_TIMEOUT
+        )
+        await runner.setup()
+        self._runner = runner
+        self._host = host
+        if self.config.tls:
+            self._certificate = make_self_signed((host,))
+            self._ssl_context = server_context(self._certificate)
+        try:
+            await self._listen(port, tls_port)
+        except BaseException:
+            await self.stop()
+            raise
+        _LOGGER.info("FRITZ!Box simulator listening on %s", self.url)
+
+    async def _listen(self, port: int, tls_port: int | None) -> None:
+        assert self._runner is not None and self._runner.server is not None
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(self._runner.server, self._host, port)
+        self._listeners.append(server)
+        self._port = server.sockets[0].getsockname()[1]
+        if self._ssl_context is not None:
+            tls = await loop.create_server(
+                self._runner.server, self._host, tls_port or 0, ssl=self._ssl_context
+            )
+            self._listeners.append(tls)
+            self._tls_port = tls.sockets[0].getsockname()[1]
+
+    def _close_listeners(self) -> list[asyncio.Server]:
+        """Stop listening and cut every open connection at once; returns what was closed."""
+        closed, self._listeners = self._listeners, []
+        for server in closed:
+            server.close()
+            server.abort_clients()
+        return closed
+
+    async def stop(self) -> None:
+        """Close everything this simulator opened; safe to call twice."""
+        task, self._reboot_task = self._reboot_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        closed = self._close_listeners()
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+        for server in closed:
+            await server.wait_closed()
+        self._down = False
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # -- run-time control ------------------------------------------------------------------
+
+    def reboot(self, seconds: float) -> None:
+        """Become unreachable (refused, open connections reset) for ``seconds`` of sim time.
+
+        The box comes back with fresh nonces, a cleared login block and a new uptime.
+        Calling it again during a reboot moves the end.
+        """
+        if self._runner is None:
+            raise RuntimeError("the simulator is not running")
+        if seconds < 0:
+            raise ValueError("seconds must not be negative")
+        self._reboot_until = self._clock.now() + seconds
+        if self._reboot_task is not None and not self._reboot_task.done():
+            self._wake.set()
+            return
+        self._down = True
+        closed = self._close_listeners()
+        self._reboot_task = asyncio.get_running_loop().create_task(self._come_back(closed))
+
+    async def _come_back(self, closed: list[asyncio.Server]) -> None:
+        for server in closed:
+            await server.wait_closed()
+        while True:
+            self._wake.clear()
+            remaining = self._reboot_until - self._clock.now()
+            if remaining <= 0:
+                break
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(remaining):
+                    await self._wake.wait()
+        self._authenticator.reset()
+        self._guard.reset()
+        self._boot_time = self._clock.now()
+        self._down = False
+        while True:
+            try:
+                await self._listen(self._port or 0, self._tls_port)
+                break
+            except OSError as err:
+                _LOGGER.warning("cannot listen again after the reboot yet: %s", err)
+                await asyncio.sleep(RELISTEN_DELAY)
+        _LOGGER.info("FRITZ!Box simulator is back after its reboot")
+
+    async def end_reboot(self) -> None:
+        """Test helper: finish a running reboot now and wait until the box listens again."""
+        task = self._reboot_task
+        if task is None or task.done():
+            return
+        self._reboot_until = self._clock.now()
+        self._wake.set()
+        await task
+
+    @property
+    def rebooting(self) -> bool:
+        return self._down
+
+    def advance(self, seconds: float) -> None:
+        """Move the simulator clock: progressions, nonce expiry, login blocks and reboots."""
+        self._clock.advance(seconds)
+        self._tick()
+        self._wake.set()
+
+    def now(self) -> float:
+        """The simulator clock, for tests that reason about time."""
+        return self._clock.now()
+
+    def _tick(self) -> None:
+        self._state.tick(
+            self._clock.now(),
+            checking=self.config.ddns_checking_seconds,
+            updating=self.config.ddns_updating_seconds,
+        )
+
+    def swap_certificate(self) -> str:
+        """Serve a new self-signed certificate to new connections; returns its fingerprint."""
+        if self._ssl_context is None:
+            raise RuntimeError("the simulator has no TLS listener")
+        certificate = make_self_signed((self._host,))
+        load_into(self._ssl_context, certificate)
+        self._certificate = certificate
+        return certificate.fingerprint
+
+    # -- views -----------------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        return self._host
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("the simulator has not been started")
+        return self._port
+
+    @property
+    def tls_port(self) -> int | None:
+        return self._tls_port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._host}:{self.port}"
+
+    @property
+    def tls_url(self) -> str | None:
+        return None if self._tls_port is None else f"https://{self._host}:{self._tls_port}"
+
+    @property
+    def udn(self) -> str:
+        return self._udn
+
+    @property
+    def serial_number(self) -> str:
+        return self._serial
+
+    @property
+    def state(self) -> BoxState:
+        """The box's truth, brought up to date with the clock first."""
+        self._tick()
+        return self._state
+
+    @property
+    def faults(self) -> Faults:
+        return self._faults
+
+    @faults.setter
+    def faults(self, faults: Faults) -> None:
+        self._faults = faults
+
+    @property
+    def log(self) -> RequestLog:
+        return self._log
+
+    @property
+    def certificate_fingerprint(self) -> str | None:
+        return None if self._certificate is None else self._certificate.fingerprint
