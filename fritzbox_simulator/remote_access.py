@@ -2,10 +2,12 @@
 
 Choices the specification leaves open, made here and relied on by the tests:
 
-* Usernames (SetConfig): 1-64 characters, letters, digits and ``. _ @ + -``, starting with a
-  letter or digit (so e-mail addresses pass). Anything else is 820.
-* Passwords (SetConfig): 8-32 printable ASCII characters without spaces, at least one letter
-  and one non-letter, and not the username itself. Anything else is 820.
+* Usernames (SetConfig): 1-64 printable characters (e-mail addresses and XML special
+  characters included), no leading or trailing space and no colon, which digest
+  authentication cannot carry. Anything else is 820.
+* Passwords (SetConfig): 8-32 printable characters with at least one letter and one
+  non-letter, not the username itself. Anything else (too short, too long, control
+  characters, only letters, no letter) is 820.
 * SetDDNSConfig: a malformed boolean is 402 like everywhere; a Mode outside the box's own
   allowed values, an unknown provider, a bad update URL or an empty domain are 600
   (Argument Value Invalid). Provider, URL and domain are only checked when enabling. The
@@ -17,7 +19,6 @@ Choices the specification leaves open, made here and relied on by the tests:
 from __future__ import annotations
 
 from dataclasses import replace
-import re
 from typing import TYPE_CHECKING
 
 from .control import ANY_RIGHT, ActionSpec, ServiceImplementation, format_boolean, parse_boolean
@@ -37,20 +38,29 @@ if TYPE_CHECKING:
 SERVICE_TYPE = "urn:dslforum-org:service:X_AVM-DE_RemoteAccess:1"
 RANDOM_PORTS = (40_000, 65_000)
 
-_USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
-_PASSWORD = re.compile(r"[\x21-\x7e]{8,32}")
+USERNAME_MAX = 64
+PASSWORD_LENGTH = (8, 32)
 
 CONFIGURE = frozenset({CONFIGURATION_RIGHT})
 APPS = frozenset({CONFIGURATION_RIGHT, "A"})
 
 
 def valid_username(name: str) -> bool:
-    return _USERNAME.fullmatch(name) is not None
+    """Apply the username rule of the module docstring."""
+    return (
+        0 < len(name) <= USERNAME_MAX
+        and name.isprintable()
+        and name == name.strip()
+        and ":" not in name
+    )
 
 
 def valid_password(name: str, password: str) -> bool:
+    """Apply the password rule of the module docstring."""
+    shortest, longest = PASSWORD_LENGTH
     return (
-        _PASSWORD.fullmatch(password) is not None
+        shortest <= len(password) <= longest
+        and password.isprintable()
         and any(c.isalpha() for c in password)
         and not password.isalpha()
         and password.lower() != name.lower()

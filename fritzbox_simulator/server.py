@@ -2,7 +2,7 @@
 
 One aiohttp low-level handler answers everything, so that the order of the checks is
 visible in one place: reboot, latency, body faults, routing, app access, login blocking,
-digest authentication, SOAP parsing, then the action itself.
+digest authentication, SOAP parsing, then the action itself (rights and arguments).
 """
 
 from __future__ import annotations
@@ -177,23 +177,29 @@ class BoxHttpHandler:
         soap_action: tuple[str, str] | None,
         outcome: _Outcome,
     ) -> web.Response:
+        """Authenticate first (as a box does), then parse, then run the action."""
+        public = (
+            soap_action is not None
+            and soap_action[0] == service.service_type
+            and not self._dispatcher.needs_authentication(*soap_action)
+        )
+        user: BoxUser | None = None
+        if not public:
+            login = self._authenticate(request, outcome)
+            if isinstance(login, web.Response):
+                return login
+            user = login
         try:
             call = parse_request(await request.read())
         except SoapParseError:
             return html_error(400)
         service_type, action = soap_action or (call.service_type, call.action)
         outcome.action = action
-        consistent = (
-            service_type == service.service_type == call.service_type and action == call.action
-        )
-        user: BoxUser | None = None
-        if not consistent or self._dispatcher.needs_authentication(service_type, action):
-            login = self._authenticate(request, outcome)
-            if isinstance(login, web.Response):
-                return login
-            user = login
         try:
-            if not consistent:
+            if not (
+                service_type == service.service_type == call.service_type
+                and action == call.action
+            ):
                 raise UPnPError(401)
             out = self._dispatcher.call(service_type, action, call.arguments, user)
         except UPnPError as error:

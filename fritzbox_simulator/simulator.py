@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import socket
 from typing import TYPE_CHECKING, Self
 
 from aiohttp import web
@@ -43,6 +44,9 @@ DEFAULT_SECURITY_PORT = 49443
 #: How long stop() lets running handlers finish before cancelling them.
 SHUTDOWN_TIMEOUT = 1.0
 RELISTEN_DELAY = 0.2
+
+#: A listening socket not yet served, and the TLS context to serve it with (None: plain HTTP).
+type _Bound = tuple[socket.socket, ssl.SSLContext | None]
 
 
 class FritzBoxSimulator:
@@ -134,24 +138,47 @@ class FritzBoxSimulator:
             self._certificate = make_self_signed((host,))
             self._ssl_context = server_context(self._certificate)
         try:
-            await self._listen(port, tls_port)
+            await self._serve(self._bind(port, tls_port))
         except BaseException:
             await self.stop()
             raise
-        _LOGGER.info("FRITZ!Box simulator listening on %s", self.url)
+        _LOGGER.debug("FRITZ!Box simulator listening on %s", self.url)
 
-    async def _listen(self, port: int, tls_port: int | None) -> None:
-        assert self._runner is not None and self._runner.server is not None
-        loop = asyncio.get_running_loop()
-        server = await loop.create_server(self._runner.server, self._host, port)
-        self._listeners.append(server)
-        self._port = server.sockets[0].getsockname()[1]
+    def _bind(self, port: int, tls_port: int | None) -> list[_Bound]:
+        """Open the listening sockets now, so connections queue from this moment on."""
+        plans: list[tuple[int, ssl.SSLContext | None]] = [(port, None)]
         if self._ssl_context is not None:
-            tls = await loop.create_server(
-                self._runner.server, self._host, tls_port or 0, ssl=self._ssl_context
-            )
-            self._listeners.append(tls)
-            self._tls_port = tls.sockets[0].getsockname()[1]
+            plans.append((tls_port or 0, self._ssl_context))
+        family = socket.getaddrinfo(self._host, None, type=socket.SOCK_STREAM)[0][0]
+        bound: list[_Bound] = []
+        try:
+            for number, context in plans:
+                sock = socket.create_server((self._host, number), family=family)
+                sock.setblocking(False)
+                bound.append((sock, context))
+        except OSError:
+            for sock, _ in bound:
+                sock.close()
+            raise
+        self._port = bound[0][0].getsockname()[1]
+        if len(bound) > 1:
+            self._tls_port = bound[1][0].getsockname()[1]
+        return bound
+
+    async def _serve(self, bound: list[_Bound]) -> None:
+        """Start accepting on sockets from ``_bind``; closes those not served on failure."""
+        assert self._runner is not None
+        factory = self._runner.server
+        assert factory is not None
+        loop = asyncio.get_running_loop()
+        try:
+            while bound:
+                sock, context = bound[0]
+                self._listeners.append(await loop.create_server(factory, sock=sock, ssl=context))
+                bound.pop(0)
+        finally:
+            for sock, _ in bound:
+                sock.close()
 
     def _close_listeners(self) -> list[asyncio.Server]:
         """Stop listening and cut every open connection at once; returns what was closed."""
@@ -194,6 +221,7 @@ class FritzBoxSimulator:
         """Become unreachable (refused, open connections reset) for ``seconds`` of sim time.
 
         The box comes back with fresh nonces, a cleared login block and a new uptime.
+        ``reboot(0)`` listens again before returning, so the next connection gets through.
         Calling it again during a reboot moves the end.
         """
         if self._runner is None:
@@ -206,31 +234,44 @@ class FritzBoxSimulator:
             return
         self._down = True
         closed = self._close_listeners()
-        self._reboot_task = asyncio.get_running_loop().create_task(self._come_back(closed))
+        bound = self._bind(self._port or 0, self._tls_port) if seconds == 0 else None
+        self._reboot_task = asyncio.get_running_loop().create_task(self._come_back(closed, bound))
 
-    async def _come_back(self, closed: list[asyncio.Server]) -> None:
-        for server in closed:
-            await server.wait_closed()
+    async def _come_back(self, closed: list[asyncio.Server], bound: list[_Bound] | None) -> None:
+        try:
+            for server in closed:
+                await server.wait_closed()
+            if bound is None:
+                await self._sleep_until_reboot_ends()
+                bound = await self._bind_again()
+            self._authenticator.reset()
+            self._guard.reset()
+            self._boot_time = self._clock.now()
+            self._down = False
+            await self._serve(bound)
+        finally:
+            for sock, _ in bound or ():
+                sock.close()
+        _LOGGER.debug("FRITZ!Box simulator is back after its reboot")
+
+    async def _sleep_until_reboot_ends(self) -> None:
         while True:
             self._wake.clear()
             remaining = self._reboot_until - self._clock.now()
             if remaining <= 0:
-                break
+                return
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(remaining):
                     await self._wake.wait()
-        self._authenticator.reset()
-        self._guard.reset()
-        self._boot_time = self._clock.now()
-        self._down = False
+
+    async def _bind_again(self) -> list[_Bound]:
+        """The old ports, retried while something else holds them."""
         while True:
             try:
-                await self._listen(self._port or 0, self._tls_port)
-                break
+                return self._bind(self._port or 0, self._tls_port)
             except OSError as err:
                 _LOGGER.warning("cannot listen again after the reboot yet: %s", err)
                 await asyncio.sleep(RELISTEN_DELAY)
-        _LOGGER.info("FRITZ!Box simulator is back after its reboot")
 
     async def end_reboot(self) -> None:
         """Test helper: finish a running reboot now and wait until the box listens again."""
