@@ -1,0 +1,166 @@
+"""Fixtures: a simulated box on 127.0.0.1 and config entries pointing at it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from typing import Any
+from unittest.mock import PropertyMock, patch
+
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, Platform
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.fritzbox_remote_access.const import (
+    CONF_FINGERPRINT,
+    CONF_USE_TLS,
+    DOMAIN,
+)
+from fritzbox_simulator import FritzBoxSimulator, SimulatorConfig
+
+USERNAME = "ha-user"
+# Clearly fake; the snapshot tests check it never shows up in them.
+PASSWORD = "fake-Passw0rd-for-tests"
+UDN = "uuid:739f2409-bccb-40e7-8e6c-3431c4a1b2c3"
+ENTRY_ID = "01JFRITZREMOTEACCESSENTRY0"
+TITLE = "FRITZ!Box 7590"
+
+type BoxFactory = Callable[..., Awaitable[FritzBoxSimulator]]
+
+
+@pytest.fixture(autouse=True)
+def _custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/."""
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialise states and registry entries the Home Assistant way (plain syrupy wins else)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture(autouse=True)
+def _loopback_sockets(socket_enabled: None) -> None:
+    """The test plugin blocks sockets; the simulator listens on 127.0.0.1 only."""
+
+
+def populate(sim: FritzBoxSimulator) -> None:
+    """Give the box a lived-in configuration: remote access and DDNS on, all in good shape."""
+    state = sim.state
+    state.remote_access_enabled = True
+    state.remote_access_port = 40443
+    state.remote_access_username = USERNAME
+    if sim.config.lets_encrypt:
+        state.lets_encrypt_enabled = True
+        state.lets_encrypt_state = "valid"
+    ddns = state.ddns
+    ddns.enabled = True
+    ddns.provider_name = "dynv6.com"
+    ddns.domain = "home.example.org"
+    ddns.mode = sim.config.mode_spelling
+    ddns.server_ipv4 = "ipv4.dynv6.com"
+    ddns.server_ipv6 = "ipv6.dynv6.com"
+    ddns.status_ipv4 = "updated"
+    ddns.status_ipv6 = "updated"
+    ddns.username = "ddns-user"
+
+
+@pytest.fixture
+async def box_factory() -> AsyncIterator[BoxFactory]:
+    """Start populated simulators with our credentials; stop them all afterwards."""
+    started: list[FritzBoxSimulator] = []
+
+    async def factory(**overrides: Any) -> FritzBoxSimulator:
+        settings: dict[str, Any] = {
+            "username": USERNAME,
+            "password": PASSWORD,
+            "udn": UDN,
+            "seed": 7590,
+            # Frozen test time jumps in 30 s steps; keep nonces valid so that one poll is
+            # exactly two requests.
+            "nonce_lifetime": 1e9,
+        }
+        settings.update(overrides)
+        sim = FritzBoxSimulator(SimulatorConfig(**settings))
+        await sim.start(host="127.0.0.1", port=0, tls_port=0)
+        started.append(sim)
+        populate(sim)
+        return sim
+
+    yield factory
+    for sim in started:
+        await sim.stop()
+
+
+@pytest.fixture
+def box_config() -> dict[str, Any]:
+    """Simulator settings; override (or parametrize) to change the box."""
+    return {}
+
+
+@pytest.fixture
+async def box(box_factory: BoxFactory, box_config: dict[str, Any]) -> FritzBoxSimulator:
+    """The simulated box of a test."""
+    return await box_factory(**box_config)
+
+
+def entry_data(sim: FritzBoxSimulator, *, use_tls: bool = False) -> dict[str, Any]:
+    """Config entry data as the config flow stores it."""
+    return {
+        CONF_HOST: sim.host,
+        CONF_PORT: sim.tls_port if use_tls else sim.port,
+        CONF_USERNAME: USERNAME,
+        CONF_PASSWORD: PASSWORD,
+        CONF_USE_TLS: use_tls,
+        CONF_FINGERPRINT: sim.certificate_fingerprint if use_tls else None,
+    }
+
+
+@pytest.fixture
+def mock_config_entry(box: FritzBoxSimulator) -> MockConfigEntry:
+    """A config entry for the box, as a finished config flow leaves it."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=TITLE,
+        unique_id=box.udn,
+        entry_id=ENTRY_ID,
+        data=entry_data(box),
+        version=1,
+        minor_version=1,
+    )
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Platforms to set up; snapshot tests load one at a time."""
+    return [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
+
+
+@pytest.fixture
+def _only_platforms(platforms: list[Platform]) -> Generator[None]:
+    with patch("custom_components.fritzbox_remote_access.PLATFORMS", platforms):
+        yield
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, _only_platforms: None
+) -> MockConfigEntry:
+    """Set the entry up against the simulator."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Create entities that are disabled by default as enabled."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
