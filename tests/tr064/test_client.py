@@ -17,6 +17,7 @@ from custom_components.fritzbox_remote_access.tr064 import (
     TR064UnsupportedError,
     fetch_udn,
 )
+from custom_components.fritzbox_remote_access.tr064.soap import build_envelope
 from fritzbox_simulator import BoxUser
 
 from .conftest import PASSWORD, USERNAME
@@ -93,7 +94,7 @@ async def test_device_info(box: FritzBoxSimulator, make_client: ClientFactory) -
     assert device.hardware_version
     assert isinstance(device.uptime, int)
     assert device.uptime >= 0
-    assert box.log.count(action="GetInfo") == 1
+    assert box.log.count(action="GetInfo", status=200) == 1
 
 
 async def test_get_info_reflects_the_box(
@@ -168,12 +169,11 @@ async def test_set_enable_returns_the_port(
     client = make_client(box)
     port = await client.set_enable(True)
     assert 0 < port < 65536
-    assert box.state.remote_access_enabled
-    assert box.state.remote_access_port == port
+    assert (box.state.remote_access_enabled, box.state.remote_access_port) == (True, port)
     # Already on: the configured port again.
     assert await client.set_enable(True) == port
     await client.set_enable(False)
-    assert not box.state.remote_access_enabled
+    assert (box.state.remote_access_enabled, box.state.remote_access_port) == (False, port)
     assert (await client.get_info()).enabled is False
 
 
@@ -335,9 +335,14 @@ async def test_session_is_left_alone(
     await client.get_info()
     assert not session.closed
     # The digest middleware was per request: the session itself sends no credentials.
+    service_type = "urn:dslforum-org:service:X_AVM-DE_RemoteAccess:1"
     async with session.post(
         f"{box.url}/upnp/control/x_remote",
-        data=b"<x/>",
-        headers={"SOAPACTION": '"urn:dslforum-org:service:X_AVM-DE_RemoteAccess:1#GetInfo"'},
+        data=build_envelope(service_type, "GetInfo", {}),
+        headers={
+            "Content-Type": 'text/xml; charset="utf-8"',
+            "SOAPACTION": f'"{service_type}#GetInfo"',
+        },
     ) as response:
         assert response.status == 401
+    assert box.log.entries[-1].authenticated is False

@@ -30,14 +30,16 @@ async def test_latency_beyond_the_timeout(
 ) -> None:
     client = make_client(box, timeout=0.3)
     await client.get_info()
-    box.faults.latency = 3.0
+    box.faults.latency = 1.0
     started = time.monotonic()
     with pytest.raises(TR064ConnectionError, match=r"within 0\.3 s"):
         await client.get_info()
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 0.9
     assert client.stats.failures == 1
     box.faults.latency = 0.0
     await client.get_info()
+    # Let the box finish the abandoned slow answer so that no handler outlives the test.
+    await asyncio.sleep(1.0)
 
 
 async def test_latency_within_the_timeout(
@@ -60,19 +62,17 @@ async def test_dropped_connection(box: FritzBoxSimulator, make_client: ClientFac
 async def test_refused_while_rebooting(box: FritzBoxSimulator, make_client: ClientFactory) -> None:
     client = make_client(box)
     await client.get_info()
-    box.reboot(0.5)
+    box.reboot(30)
     with pytest.raises(TR064ConnectionError):
         await client.get_info()
-    # Back again with fresh nonces: the middleware's retry handles the new challenge.
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            await client.get_info()
-            break
-        except TR064ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.1)
+    with pytest.raises(TR064ConnectionError):
+        await client.get_ddns_info()
+    assert client.stats.failures == 2
+    await box.end_reboot()
+    # Back again with fresh nonces: the middleware's retry answers the new challenge.
+    box.log.clear()
+    await client.get_info()
+    assert [entry.status for entry in box.log.entries] == [401, 200]
 
 
 async def test_connect_to_nothing(make_client: ClientFactory, box: FritzBoxSimulator) -> None:

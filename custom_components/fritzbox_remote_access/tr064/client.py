@@ -116,21 +116,28 @@ def _base_url(host: str, port: int | None, use_tls: bool) -> URL:
     return URL.build(scheme="https" if use_tls else "http", host=host, port=port)
 
 
-def _ssl_param(use_tls: bool, pinned: str | None) -> bool | aiohttp.Fingerprint:
-    """Self-signed box certificates: pin when we know one, otherwise skip verification."""
-    if not use_tls:
-        return True
-    if pinned is None:
-        return False
-    return aiohttp.Fingerprint(bytes.fromhex(pinned))
+class _CertificateRecorder(aiohttp.Fingerprint):
+    """``ssl=`` value for TLS without a pinned certificate: no verification, but recording.
+
+    aiohttp handles any ``Fingerprint`` with an unverified context (as with ``ssl=False``) and
+    calls its ``check`` with the transport of every new connection, before the first request
+    is sent. That is the one place where the connection's certificate is reachable for sure:
+    a small response releases its connection before the caller could look at it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(bytes(hashlib.sha256().digest_size))  # placeholder, never compared
+        self.first_seen: str | None = None
+
+    def check(self, transport: asyncio.Transport) -> None:
+        """Record the first certificate presented; never refuse one."""
+        fingerprint = _transport_fingerprint(transport)
+        if self.first_seen is None and fingerprint is not None:
+            self.first_seen = fingerprint
 
 
-def _peer_fingerprint(response: aiohttp.ClientResponse) -> str | None:
-    """SHA-256 of the DER certificate of the connection that carried this response."""
-    connection = response.connection
-    transport = connection.transport if connection is not None else None
-    if transport is None:
-        return None
+def _transport_fingerprint(transport: asyncio.BaseTransport) -> str | None:
+    """SHA-256 (lowercase hex) of the peer's DER certificate on a TLS transport."""
     ssl_object = transport.get_extra_info("ssl_object")
     if not isinstance(ssl_object, ssl.SSLObject | ssl.SSLSocket):
         return None
@@ -159,7 +166,6 @@ async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
 class _Reply:
     status: int
     body: bytes
-    peer_fingerprint: str | None
 
 
 async def _exchange(
@@ -170,7 +176,6 @@ async def _exchange(
     client_timeout: aiohttp.ClientTimeout,
     ssl_param: bool | aiohttp.Fingerprint,
     pinned: str | None,
-    want_certificate: bool,
     headers: Mapping[str, str] | None = None,
     data: bytes | None = None,
     middlewares: tuple[aiohttp.DigestAuthMiddleware, ...] | None = None,
@@ -188,9 +193,8 @@ async def _exchange(
             raise_for_status=False,
             middlewares=middlewares,  # None: the session's own, untouched
         ) as response:
-            fingerprint = _peer_fingerprint(response) if want_certificate else None
             body = await _read_capped(response)
-            return _Reply(response.status, body, fingerprint)
+            return _Reply(response.status, body)
     except aiohttp.ServerFingerprintMismatch as err:
         raise TR064CertificateMismatchError(err.got.hex(), pinned) from None
     except TimeoutError as err:
@@ -238,15 +242,16 @@ async def fetch_udn(
 ) -> str:
     """Read the root device UDN from tr64desc.xml; needs no credentials (unique id, discovery)."""
     pinned = normalize_fingerprint(fingerprint) if fingerprint else None
-    url = _base_url(host, port, use_tls).join(URL(DESCRIPTION_PATH))
+    ssl_param: bool | aiohttp.Fingerprint = True
+    if use_tls:
+        ssl_param = aiohttp.Fingerprint(bytes.fromhex(pinned)) if pinned else False
     reply = await _exchange(
         session,
         "GET",
-        url,
+        _base_url(host, port, use_tls).join(URL(DESCRIPTION_PATH)),
         client_timeout=aiohttp.ClientTimeout(total=timeout),
-        ssl_param=_ssl_param(use_tls, pinned),
+        ssl_param=ssl_param,
         pinned=pinned,
-        want_certificate=False,
     )
     return parse_device_description(_check_get_status(reply, "device description")).udn
 
@@ -273,7 +278,13 @@ class FritzBoxRemoteAccess:
         self._use_tls = use_tls
         self._base = _base_url(host, port, use_tls)
         self._pinned = normalize_fingerprint(fingerprint) if fingerprint else None
-        self._presented: str | None = self._pinned
+        # What goes into ssl= on every request: pinned, or unverified but recording.
+        self._recorder: _CertificateRecorder | None = None
+        self._ssl: bool | aiohttp.Fingerprint = True
+        if use_tls and self._pinned is not None:
+            self._ssl = aiohttp.Fingerprint(bytes.fromhex(self._pinned))
+        elif use_tls:
+            self._ssl = self._recorder = _CertificateRecorder()
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         try:
             self._auth = aiohttp.DigestAuthMiddleware(username, password, preemptive=True)
@@ -332,7 +343,9 @@ class FritzBoxRemoteAccess:
     @property
     def certificate_fingerprint(self) -> str | None:
         """SHA-256 (lowercase hex) of the box certificate: the pinned one, or the first seen."""
-        return self._presented
+        if self._pinned is not None:
+            return self._pinned
+        return self._recorder.first_seen if self._recorder is not None else None
 
     @property
     def stats(self) -> RequestStats:
@@ -585,9 +598,8 @@ class FritzBoxRemoteAccess:
                 method,
                 url,
                 client_timeout=self._timeout,
-                ssl_param=_ssl_param(self._use_tls, self._pinned),
+                ssl_param=self._ssl,
                 pinned=self._pinned,
-                want_certificate=self._use_tls and self._presented is None,
                 headers=headers,
                 data=data,
                 middlewares=(self._auth,) if authenticate else None,
@@ -602,8 +614,6 @@ class FritzBoxRemoteAccess:
                 type(err).__name__,
             )
             raise
-        if reply.peer_fingerprint is not None and self._presented is None:
-            self._presented = reply.peer_fingerprint
         _LOGGER.debug(
             "%s %s -> HTTP %s in %.3f s", method, label, reply.status, time.monotonic() - started
         )
