@@ -1,0 +1,15 @@
+"""Fixtures for the simulator's own tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+
+
+@pytest.fixture
+async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain client session, closed after the test."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
