@@ -13,7 +13,9 @@ from custom_components.fritzbox_remote_access.tr064 import (
     DDNSMode,
     FritzBoxRemoteAccess,
     TR064ActionFailedError,
+    TR064AuthenticationError,
     TR064InvalidArgumentError,
+    TR064LoginBlockedError,
     TR064MalformedResponseError,
     TR064UnsupportedError,
 )
@@ -151,7 +153,12 @@ async def test_missing_device_info_service(
 
 @pytest.mark.parametrize(
     ("status", "error"),
-    [(404, TR064UnsupportedError), (418, TR064MalformedResponseError)],
+    [
+        (404, TR064UnsupportedError),
+        (418, TR064MalformedResponseError),
+        (503, TR064LoginBlockedError),
+        (401, TR064AuthenticationError),
+    ],
 )
 async def test_description_status(
     scripted: ScriptedBox,
@@ -201,6 +208,14 @@ async def test_upnp_codes(
     assert getattr(caught.value, "code", None) == code
     assert SECRET not in str(caught.value)
     assert "***" in str(caught.value)
+
+
+async def test_missing_control_url_is_unsupported(
+    scripted: ScriptedBox, client: FritzBoxRemoteAccess
+) -> None:
+    await client.connect()
+    with pytest.raises(TR064UnsupportedError, match="HTTP 404"):
+        await client.get_info()
 
 
 async def test_other_http_status_is_malformed(

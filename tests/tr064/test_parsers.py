@@ -39,11 +39,14 @@ DESCRIPTION = b"""<?xml version="1.0"?>
   <deviceType>urn:dslforum-org:device:InternetGatewayDevice:1</deviceType>
   <UDN>uuid:739f2409-bccb-40e7-8e6c-3431C4A1B2C3</UDN>
   <serviceList>
+   <junk/>
+   <service><serviceType></serviceType></service>
    <service><serviceType>urn:dslforum-org:service:DeviceInfo:1</serviceType>
     <serviceId>urn:DeviceInfo-com:serviceId:DeviceInfo1</serviceId>
     <controlURL>/upnp/control/deviceinfo</controlURL><SCPDURL>/deviceinfoSCPD.xml</SCPDURL></service>
   </serviceList>
   <deviceList>
+   <notadevice/>
    <device><UDN>uuid:child-1</UDN>
     <deviceList>
      <device><UDN>uuid:grandchild</UDN>
@@ -63,13 +66,19 @@ DESCRIPTION = b"""<?xml version="1.0"?>
 SCPD = b"""<?xml version="1.0"?>
 <scpd xmlns="urn:schemas-upnp-org:service-1-0">
  <actionList>
+  <junk/>
+  <action><name></name></action>
   <action><name>SetDDNSConfig</name><argumentList>
+   <junk/>
+   <argument><name></name></argument>
    <argument><name>NewMode</name><direction>in</direction>
     <relatedStateVariable>Mode</relatedStateVariable></argument>
   </argumentList></action>
   <action><name>GetInfo</name></action>
  </actionList>
  <serviceStateTable>
+  <junk/>
+  <stateVariable><dataType>string</dataType></stateVariable>
   <stateVariable sendEvents="no"><name>Mode</name><dataType>string</dataType>
    <defaultValue>ddns_v4</defaultValue>
    <allowedValueList><allowedValue>ddns_v4</allowedValue><allowedValue>ddns_v6</allowedValue>
@@ -229,7 +238,8 @@ def test_provider_list() -> None:
     text = (
         "<List><Item><ProviderName>dyndns.org</ProviderName>"
         "<InfoURL>http://www.dyndns.org</InfoURL></Item>"
-        "<Item><ProviderName>Benutzerdefiniert</ProviderName><InfoURL></InfoURL></Item></List>"
+        "<Other/><Item><ProviderName>Benutzerdefiniert</ProviderName><InfoURL></InfoURL></Item>"
+        "</List>"
     )
     providers = parse_provider_list(text)
     assert [(p.name, p.info_url) for p in providers] == [

@@ -106,6 +106,15 @@ async def test_plain_client_against_the_tls_port_fails(
         await client.connect()
 
 
+async def test_tls_client_against_the_plain_port_fails(
+    tls_box: FritzBoxSimulator, make_client: ClientFactory
+) -> None:
+    client = make_client(tls_box, use_tls=True, port=tls_box.port)
+    with pytest.raises(TR064ConnectionError, match="TLS handshake"):
+        await client.connect()
+    assert client.certificate_fingerprint is None
+
+
 async def test_fetch_udn_over_tls(
     tls_box: FritzBoxSimulator, session: aiohttp.ClientSession
 ) -> None:
