@@ -152,7 +152,9 @@ async def test_stale_nonce_after_its_lifetime(
     sim = await simulator_factory(nonce_lifetime=30, lockout_threshold=1)
     nonce = await fresh_nonce(session, sim)
     assert (
-        await raw_post(session, sim, authorization=digest_authorization(USERNAME, PASSWORD, nonce, 1))
+        await raw_post(
+            session, sim, authorization=digest_authorization(USERNAME, PASSWORD, nonce, 1)
+        )
     ).status == 200
     sim.advance(31)
     stale = await raw_post(
@@ -165,7 +167,9 @@ async def test_stale_nonce_after_its_lifetime(
     # A stale nonce with the right password is no failed login: the threshold of 1 is not hit.
     fresh = match["nonce"]
     assert (
-        await raw_post(session, sim, authorization=digest_authorization(USERNAME, PASSWORD, fresh, 1))
+        await raw_post(
+            session, sim, authorization=digest_authorization(USERNAME, PASSWORD, fresh, 1)
+        )
     ).status == 200
 
 
