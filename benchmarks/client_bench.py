@@ -1,0 +1,333 @@
+"""Parts 1-3: set-up and steady-state polling, our client against fritzconnection.
+
+Both clients run in this process's main thread, one after the other; the simulated box runs in a
+child process. So ``time.process_time()`` here is client CPU time only (aiohttp needs no helper
+thread for an IP literal, requests none at all), and the box's request log gives the number of
+HTTP requests each client really sent, digest 401 round trips included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict, dataclass, field
+import logging
+import resource
+import time
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from fritzconnection import FritzConnection  # type: ignore[import-untyped]
+
+from custom_components.fritzbox_remote_access.tr064 import FritzBoxRemoteAccess
+
+from .stats import median, paired_ratio, percentile
+
+if TYPE_CHECKING:
+    from .simproc import Box, SimulatorProcess
+
+OURS = "ours"
+FRITZCONNECTION = "fritzconnection"
+CONTENDERS = (OURS, FRITZCONNECTION)
+_SERVICE = "X_AVM-DE_RemoteAccess1"
+
+
+@dataclass(frozen=True, slots=True)
+class SetupSample:
+    """One set-up: from nothing to the first GetInfo + GetDDNSInfo results."""
+
+    requests: int
+    wall: float  # seconds
+    cpu: float  # seconds
+
+
+@dataclass(frozen=True, slots=True)
+class PollSample:
+    """One run of ``polls`` polls (GetInfo + GetDDNSInfo) on a set-up client."""
+
+    polls: int
+    requests: int
+    median: float  # seconds per poll
+    p95: float
+    cpu_per_poll: float
+    user_per_poll: float
+    system_per_poll: float
+
+    @property
+    def requests_per_poll(self) -> float:
+        """Requests divided by polls."""
+        return self.requests / self.polls
+
+
+@dataclass(slots=True)
+class ContenderResult:
+    """All samples of one contender under one latency."""
+
+    setups: list[SetupSample] = field(default_factory=list)
+    polls: list[PollSample] = field(default_factory=list)
+
+    def summary(self) -> dict[str, float]:
+        """Medians over the repetitions."""
+        return {
+            "setup_requests": median([s.requests for s in self.setups]),
+            "setup_wall_ms": median([s.wall for s in self.setups]) * 1000,
+            "setup_cpu_ms": median([s.cpu for s in self.setups]) * 1000,
+            "poll_requests": median([p.requests_per_poll for p in self.polls]),
+            "poll_median_ms": median([p.median for p in self.polls]) * 1000,
+            "poll_p95_ms": median([p.p95 for p in self.polls]) * 1000,
+            "poll_cpu_ms": median([p.cpu_per_poll for p in self.polls]) * 1000,
+            "poll_user_ms": median([p.user_per_poll for p in self.polls]) * 1000,
+            "poll_system_ms": median([p.system_per_poll for p in self.polls]) * 1000,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CpuSplit:
+    """User and kernel CPU seconds of this process (getrusage), for the split only."""
+
+    user: float
+    system: float
+
+    @classmethod
+    def now(cls) -> CpuSplit:
+        """Read the current totals."""
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return cls(usage.ru_utime, usage.ru_stime)
+
+    def since(self, start: CpuSplit) -> CpuSplit:
+        """Difference to an earlier reading."""
+        return CpuSplit(self.user - start.user, self.system - start.system)
+
+
+class OurClient:
+    """Our async client, driven from sync code through one long-lived event loop."""
+
+    def __init__(self, runner: asyncio.Runner, box: Box, username: str, password: str) -> None:
+        """Nothing is sent before ``setup``."""
+        self._runner = runner
+        self._box = box
+        self._username = username
+        self._password = password
+        self._session: aiohttp.ClientSession | None = None
+        self._client: FritzBoxRemoteAccess | None = None
+
+    async def _setup(self) -> tuple[float, float]:
+        cpu, wall = time.process_time(), time.perf_counter()
+        self._session = aiohttp.ClientSession()
+        self._client = FritzBoxRemoteAccess(
+            self._session,
+            self._box.host,
+            port=self._box.port,
+            username=self._username,
+            password=self._password,
+        )
+        await self._client.get_info()
+        await self._client.get_ddns_info()
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+    def timed_setup(self) -> tuple[float, float]:
+        """Set up; (wall, cpu) seconds measured inside the loop."""
+        return self._runner.run(self._setup())
+
+    def setup(self) -> None:
+        """Set up without caring for the time."""
+        self.timed_setup()
+
+    async def _polls(self, count: int) -> tuple[list[float], float]:
+        client = self._client
+        assert client is not None
+        latencies: list[float] = []
+        cpu = time.process_time()
+        for _ in range(count):
+            started = time.perf_counter()
+            await client.get_info()
+            await client.get_ddns_info()
+            latencies.append(time.perf_counter() - started)
+        return latencies, time.process_time() - cpu
+
+    def timed_polls(self, count: int) -> tuple[list[float], float]:
+        """Poll ``count`` times; latencies and total CPU seconds."""
+        return self._runner.run(self._polls(count))
+
+    def poll(self) -> None:
+        """One untimed poll."""
+        self.timed_polls(1)
+
+    def close(self) -> None:
+        """Close the session (and its keep-alive connection)."""
+        if self._session is not None:
+            self._runner.run(self._session.close())
+            self._session = None
+
+
+class FritzConnectionClient:
+    """fritzconnection with its default settings: reads the description and every SCPD."""
+
+    def __init__(self, box: Box, username: str, password: str) -> None:
+        """Nothing is sent before ``setup``."""
+        self._box = box
+        self._username = username
+        self._password = password
+        self._fc: FritzConnection | None = None
+
+    def timed_setup(self) -> tuple[float, float]:
+        """Set up; (wall, cpu) seconds."""
+        cpu, wall = time.process_time(), time.perf_counter()
+        self._fc = FritzConnection(self._box.host, self._box.port, self._username, self._password)
+        self._fc.call_action(_SERVICE, "GetInfo")
+        self._fc.call_action(_SERVICE, "GetDDNSInfo")
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+    def setup(self) -> None:
+        """Set up without caring for the time."""
+        self.timed_setup()
+
+    def timed_polls(self, count: int) -> tuple[list[float], float]:
+        """Poll ``count`` times; latencies and total CPU seconds."""
+        fc = self._fc
+        assert fc is not None
+        latencies: list[float] = []
+        cpu = time.process_time()
+        for _ in range(count):
+            started = time.perf_counter()
+            fc.call_action(_SERVICE, "GetInfo")
+            fc.call_action(_SERVICE, "GetDDNSInfo")
+            latencies.append(time.perf_counter() - started)
+        return latencies, time.process_time() - cpu
+
+    def poll(self) -> None:
+        """One untimed poll."""
+        self.timed_polls(1)
+
+    def close(self) -> None:
+        """Close the requests session."""
+        if self._fc is not None:
+            self._fc.session.close()
+            self._fc = None
+
+
+type AnyClient = OurClient | FritzConnectionClient
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How much to measure under one latency."""
+
+    latency: float
+    setup_reps: int
+    poll_reps: int
+    polls: int
+    warmup_polls: int = 20
+
+
+def _make(name: str, runner: asyncio.Runner, sim: SimulatorProcess, box: Box) -> AnyClient:
+    info = sim.info
+    assert info is not None
+    if name == OURS:
+        return OurClient(runner, box, info.username, info.password)
+    return FritzConnectionClient(box, info.username, info.password)
+
+
+def _order(rep: int) -> tuple[str, ...]:
+    """Alternate who goes first, so that drift on a shared machine hits both alike."""
+    return CONTENDERS if rep % 2 == 0 else CONTENDERS[::-1]
+
+
+def measure(sim: SimulatorProcess, plan: Plan, progress: bool = True) -> dict[str, Any]:
+    """Run set-up and polling repetitions for both contenders under ``plan.latency``."""
+    info = sim.info
+    assert info is not None
+    box = info.boxes[0]
+    sim.set_latency(plan.latency)
+    results = {name: ContenderResult() for name in CONTENDERS}
+    with asyncio.Runner() as runner:
+        # Warm-up: imports, first-use code paths, the box's nonce table; not measured.
+        for name in CONTENDERS:
+            client = _make(name, runner, sim, box)
+            client.setup()
+            for _ in range(plan.warmup_polls):
+                client.poll()
+            client.close()
+
+        for rep in range(plan.setup_reps):
+            for name in _order(rep):
+                client = _make(name, runner, sim, box)
+                sim.clear()
+                wall, cpu = client.timed_setup()
+                results[name].setups.append(SetupSample(sim.requests(), wall, cpu))
+                client.close()
+
+        for rep in range(plan.poll_reps):
+            for name in _order(rep):
+                client = _make(name, runner, sim, box)
+                client.setup()
+                for _ in range(plan.warmup_polls):
+                    client.poll()
+                sim.clear()
+                split = CpuSplit.now()
+                latencies, cpu = client.timed_polls(plan.polls)
+                split = CpuSplit.now().since(split)
+                requests = sim.requests()
+                client.close()
+                results[name].polls.append(
+                    PollSample(
+                        polls=plan.polls,
+                        requests=requests,
+                        median=median(latencies),
+                        p95=percentile(latencies, 0.95),
+                        cpu_per_poll=cpu / plan.polls,
+                        user_per_poll=split.user / plan.polls,
+                        system_per_poll=split.system / plan.polls,
+                    )
+                )
+                if progress:
+                    sample = results[name].polls[-1]
+                    print(
+                        f"  latency {plan.latency * 1000:.0f} ms, poll rep {rep + 1}/"
+                        f"{plan.poll_reps}, {name}: {sample.requests_per_poll:.2f} req/poll, "
+                        f"median {sample.median * 1000:.2f} ms",
+                        flush=True,
+                    )
+    sim.set_latency(0.0)
+    return _report(plan, results)
+
+
+def _report(plan: Plan, results: dict[str, ContenderResult]) -> dict[str, Any]:
+    ours, theirs = results[OURS], results[FRITZCONNECTION]
+    ratios = {
+        # How many times more fritzconnection needs than we do, pair by pair.
+        "setup_requests": paired_ratio(
+            [s.requests for s in theirs.setups], [s.requests for s in ours.setups]
+        ),
+        "setup_wall": paired_ratio([s.wall for s in theirs.setups], [s.wall for s in ours.setups]),
+        "setup_cpu": paired_ratio([s.cpu for s in theirs.setups], [s.cpu for s in ours.setups]),
+        "poll_requests": paired_ratio(
+            [p.requests_per_poll for p in theirs.polls], [p.requests_per_poll for p in ours.polls]
+        ),
+        "poll_median": paired_ratio(
+            [p.median for p in theirs.polls], [p.median for p in ours.polls]
+        ),
+        "poll_p95": paired_ratio([p.p95 for p in theirs.polls], [p.p95 for p in ours.polls]),
+        "poll_cpu": paired_ratio(
+            [p.cpu_per_poll for p in theirs.polls], [p.cpu_per_poll for p in ours.polls]
+        ),
+        "poll_user": paired_ratio(
+            [p.user_per_poll for p in theirs.polls], [p.user_per_poll for p in ours.polls]
+        ),
+    }
+    return {
+        "plan": asdict(plan),
+        "summary": {name: results[name].summary() for name in CONTENDERS},
+        "ratios": ratios,
+        "samples": {
+            name: {
+                "setups": [asdict(s) for s in results[name].setups],
+                "polls": [asdict(p) for p in results[name].polls],
+            }
+            for name in CONTENDERS
+        },
+    }
+
+
+def quiet_fritzconnection() -> None:
+    """Keep the output readable: fritzconnection logs a missing igddesc.xml at INFO."""
+    logging.getLogger("fritzconnection").setLevel(logging.WARNING)

@@ -1,0 +1,1 @@
+"""Smoke test of the benchmarks (request counts only)."""
