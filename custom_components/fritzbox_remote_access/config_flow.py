@@ -28,7 +28,6 @@ from homeassistant.helpers.service_info.ssdp import (
     ATTR_UPNP_UDN,
     SsdpServiceInfo,
 )
-import voluptuous as vol
 from yarl import URL
 
 from .const import CONF_FINGERPRINT, CONF_USE_TLS, DEFAULT_HOST, DEFAULT_NAME, DOMAIN, LOGGER
@@ -43,6 +42,11 @@ from .tr064 import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    import probatio as vol
+else:
+    # Home Assistant 2026.10 aliases voluptuous to probatio; older releases ship voluptuous.
+    import voluptuous as vol
 
 # SSDP search target of the TR-064 root device; its USN carries the UDN we use as unique ID.
 ST_TR064 = "urn:dslforum-org:device:InternetGatewayDevice:1"

@@ -10,7 +10,7 @@ from homeassistant.const import EntityCategory
 
 from .entity import FritzRemoteAccessEntity
 from .errors import Right, async_box_call
-from .tr064 import ACTION_SET_ENABLE, Capabilities, FritzBoxRemoteAccess
+from .tr064.const import ACTION_SET_ENABLE
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import FritzRemoteAccessConfigEntry, FritzRemoteAccessData
+    from .tr064 import Capabilities, FritzBoxRemoteAccess
 
 # Writes go to the box one at a time.
 PARALLEL_UPDATES = 1

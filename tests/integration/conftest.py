@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator
+import math
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -18,7 +19,7 @@ from custom_components.fritzbox_remote_access.const import (
     CONF_USE_TLS,
     DOMAIN,
 )
-from fritzbox_simulator import FritzBoxSimulator, SimulatorConfig
+from fritzbox_simulator import FritzBoxSimulator
 
 USERNAME = "ha-user"
 # Clearly fake; the snapshot tests check it never shows up in them.
@@ -28,6 +29,7 @@ ENTRY_ID = "01JFRITZREMOTEACCESSENTRY0"
 TITLE = "FRITZ!Box 7590"
 
 type BoxFactory = Callable[..., Awaitable[FritzBoxSimulator]]
+type SimulatorFactory = Callable[..., Awaitable[FritzBoxSimulator]]
 
 
 @pytest.fixture(autouse=True)
@@ -68,9 +70,8 @@ def populate(sim: FritzBoxSimulator) -> None:
 
 
 @pytest.fixture
-async def box_factory() -> AsyncIterator[BoxFactory]:
-    """Start populated simulators with our credentials; stop them all afterwards."""
-    started: list[FritzBoxSimulator] = []
+def box_factory(simulator_factory: SimulatorFactory) -> BoxFactory:
+    """Start populated simulators with our credentials (stopped by ``simulator_factory``)."""
 
     async def factory(**overrides: Any) -> FritzBoxSimulator:
         settings: dict[str, Any] = {
@@ -78,20 +79,16 @@ async def box_factory() -> AsyncIterator[BoxFactory]:
             "password": PASSWORD,
             "udn": UDN,
             "seed": 7590,
-            # Frozen test time jumps in 30 s steps; keep nonces valid so that one poll is
-            # exactly two requests.
-            "nonce_lifetime": 1e9,
+            # Frozen test time jumps (to the frozen date, then in 30 s steps); nonces that
+            # never go stale keep one poll at exactly two requests.
+            "nonce_lifetime": math.inf,
         }
         settings.update(overrides)
-        sim = FritzBoxSimulator(SimulatorConfig(**settings))
-        await sim.start(host="127.0.0.1", port=0, tls_port=0)
-        started.append(sim)
+        sim = await simulator_factory(**settings)
         populate(sim)
         return sim
 
-    yield factory
-    for sim in started:
-        await sim.stop()
+    return factory
 
 
 @pytest.fixture
