@@ -13,6 +13,8 @@ from custom_components.fritzbox_remote_access.tr064 import FritzBoxRemoteAccess
 if TYPE_CHECKING:
     from fritzbox_simulator import FritzBoxSimulator
 
+    from ..conftest import SimulatorFactory
+
 USERNAME = "admin"
 PASSWORD = "Pa55-w0rd-not-in-logs"
 
@@ -26,23 +28,15 @@ def _loopback_sockets(socket_enabled: None) -> None:
 
 
 @pytest.fixture
-async def box_factory() -> AsyncIterator[BoxFactory]:
-    """Start simulators with our known credentials; stop them all afterwards."""
-    from fritzbox_simulator import FritzBoxSimulator, SimulatorConfig  # noqa: PLC0415
-
-    started: list[FritzBoxSimulator] = []
+def box_factory(simulator_factory: SimulatorFactory) -> BoxFactory:
+    """The shared simulator factory, with credentials these tests know."""
 
     async def factory(**overrides: Any) -> FritzBoxSimulator:
         settings: dict[str, Any] = {"username": USERNAME, "password": PASSWORD}
         settings.update(overrides)
-        sim = FritzBoxSimulator(SimulatorConfig(**settings))
-        await sim.start(host="127.0.0.1", port=0, tls_port=0)
-        started.append(sim)
-        return sim
+        return await simulator_factory(**settings)
 
-    yield factory
-    for sim in started:
-        await sim.stop()
+    return factory
 
 
 @pytest.fixture
