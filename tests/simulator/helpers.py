@@ -73,7 +73,10 @@ def _parse(status: int, body: bytes) -> tuple[dict[str, str], int | None]:
     """Out-arguments of a 200, or the errorCode of a 500 fault (test-side, trusted input)."""
     if status not in (200, 500) or not body.startswith(b"<?xml"):
         return {}, None
-    root = ET.fromstring(body)
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError:  # the fault tests' broken bodies
+        return {}, None
     if status == 500:
         code = next(e.text for e in root.iter() if local(e.tag) == "errorCode")
         return {}, int(code or 0)
@@ -91,6 +94,7 @@ async def call(
     username: str | None = USERNAME,
     password: str = PASSWORD,
     base_url: str | None = None,
+    ssl: bool | aiohttp.Fingerprint = True,
 ) -> Reply:
     """One SOAP call with aiohttp's digest middleware (or without credentials)."""
     middlewares = (
@@ -101,6 +105,7 @@ async def call(
         data=envelope(service_type, action, arguments),
         headers=soap_headers(service_type, action),
         middlewares=middlewares,
+        ssl=ssl,
     ) as response:
         body = await response.read()
         values, code = _parse(response.status, body)
