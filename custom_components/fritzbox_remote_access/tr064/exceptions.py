@@ -48,7 +48,11 @@ class TR064UnsupportedError(TR064Error):
 
 
 class TR064MalformedResponseError(TR064Error):
-    """The answer could not be understood: unparseable, oversized, or carrying a DTD."""
+    """The answer could not be understood: unparseable, oversized, or carrying a DTD.
+
+    Also an HTTP 500 whose body is no parseable UPnP fault: without an error code nothing
+    says the action failed, only that the box (or something in between) answered garbage.
+    """
 
 
 class TR064UPnPError(TR064Error):
