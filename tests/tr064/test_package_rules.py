@@ -46,6 +46,22 @@ def test_no_home_assistant_imports() -> None:
     assert "aiohttp" in _imported_modules(PACKAGE / "client.py")
 
 
+def test_digest_is_aiohttps_middleware_not_our_own() -> None:
+    source = "\n".join(path.read_text(encoding="utf-8") for path in PACKAGE.glob("*.py"))
+    assert "aiohttp.DigestAuthMiddleware(" in source
+    assert "preemptive=True" in source
+    for hand_written in ("md5", "WWW-Authenticate", "Authorization", "cnonce"):
+        assert hand_written.lower() not in source.lower()
+
+
+async def test_one_middleware_per_client() -> None:
+    async with aiohttp.ClientSession() as session:
+        client = FritzBoxRemoteAccess(session, "box", username="u", password="p")
+        other = FritzBoxRemoteAccess(session, "box", username="u", password="p")
+    assert isinstance(client._auth, aiohttp.DigestAuthMiddleware)
+    assert client._auth is not other._auth
+
+
 def test_ships_py_typed() -> None:
     assert (PACKAGE / "py.typed").is_file()
 
