@@ -39,9 +39,7 @@ async def test_https_with_the_pinned_fingerprint(
     assert re.fullmatch(r"[0-9a-f]{64}", fingerprint)
     assert tls_sim.tls_url == f"https://127.0.0.1:{tls_sim.tls_port}"
     assert await _status(f"{tls_sim.tls_url}/tr64desc.xml", _pin(fingerprint)) == 200
-    reply = await call(
-        session, tls_sim, "GetInfo", base_url=tls_sim.tls_url, ssl=_pin(fingerprint)
-    )
+    reply = await call(session, tls_sim, "GetInfo", base_url=tls_sim.tls_url, ssl=_pin(fingerprint))
     assert reply.status == 200
     port = await call(session, tls_sim, "GetSecurityPort", service_type=DEVICE_INFO)
     assert port.values == {"NewSecurityPort": str(tls_sim.tls_port)}
