@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from unittest.mock import PropertyMock, patch
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, Platform
-from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.fritzbox_remote_access.const import (
     CONF_FINGERPRINT,
@@ -21,12 +19,22 @@ from custom_components.fritzbox_remote_access.const import (
 )
 from fritzbox_simulator import FritzBoxSimulator
 
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from syrupy.assertion import SnapshotAssertion
+
 USERNAME = "ha-user"
 # Clearly fake; the snapshot tests check it never shows up in them.
 PASSWORD = "fake-Passw0rd-for-tests"
 UDN = "uuid:739f2409-bccb-40e7-8e6c-3431c4a1b2c3"
 ENTRY_ID = "01JFRITZREMOTEACCESSENTRY0"
 TITLE = "FRITZ!Box 7590"
+
+# Snapshot tests run for both firmware generations.
+PROFILES = [
+    pytest.param({"profile": "modern"}, id="modern"),
+    pytest.param({"profile": "legacy"}, id="legacy"),
+]
 
 type BoxFactory = Callable[..., Awaitable[FritzBoxSimulator]]
 type SimulatorFactory = Callable[..., Awaitable[FritzBoxSimulator]]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from unittest.mock import AsyncMock, patch
 
 from homeassistant.config_entries import SOURCE_SSDP, SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
-from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.ssdp import (
     ATTR_UPNP_FRIENDLY_NAME,
@@ -28,6 +26,11 @@ from custom_components.fritzbox_remote_access.const import (
 from fritzbox_simulator import BoxUser, FritzBoxSimulator
 
 from .conftest import PASSWORD, TITLE, UDN, USERNAME, BoxFactory, entry_data
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+    from homeassistant.core import HomeAssistant
 
 ST_TR064 = "urn:dslforum-org:device:InternetGatewayDevice:1"
 ST_FRITZBOX = "urn:schemas-upnp-org:device:fritzbox:1"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 import logging
+from typing import TYPE_CHECKING
 
 import aiohttp
-from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -16,12 +19,12 @@ from custom_components.fritzbox_remote_access.tr064 import (
     TR064AuthenticationError,
 )
 from fritzbox_simulator import BoxUser, FritzBoxSimulator
-from homeassistant.config_entries import SOURCE_REAUTH
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
 
 from .conftest import ENTRY_ID, PASSWORD, USERNAME
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.core import HomeAssistant
 
 STATUS_IPV4 = "sensor.fritz_box_7590_dynamic_dns_status_ipv4"
 DDNS_PROBLEM = "binary_sensor.fritz_box_7590_dynamic_dns_problem"

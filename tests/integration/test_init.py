@@ -1,23 +1,216 @@
-"""Set-up, unload and reload of a config entry."""
+"""Set-up, unload, reload, the device, and what goes wrong at set-up."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from fritzbox_simulator import FritzBoxSimulator
+from custom_components.fritzbox_remote_access.const import DOMAIN
+from custom_components.fritzbox_remote_access.entity import configuration_url
+from fritzbox_simulator import BoxUser, FritzBoxSimulator
+
+from .conftest import ENTRY_ID, PASSWORD, PROFILES, TITLE, UDN, USERNAME, BoxFactory, entry_data
+from .test_coordinator import lock_out, poll, reauth_flows
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.core import HomeAssistant
+    from syrupy.assertion import SnapshotAssertion
+
+STATUS_IPV4 = "sensor.fritz_box_7590_dynamic_dns_status_ipv4"
 
 
-async def test_setup_and_unload(
+async def test_setup_unload_reload(
     hass: HomeAssistant, box: FritzBoxSimulator, init_integration: MockConfigEntry
 ) -> None:
-    """The entry loads against the box and unloads cleanly."""
+    """The entry loads against the box, unloads cleanly and reloads."""
     entry = init_integration
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data.data.remote_access.enabled is True
+    assert hass.states.get(STATUS_IPV4).state == "updated"
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(STATUS_IPV4).state == "updated"
 
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.NOT_LOADED
     assert not hasattr(entry, "runtime_data")
+    assert hass.states.get(STATUS_IPV4).state == "unavailable"
+
+    # Nothing keeps polling the box after the unload.
+    box.log.clear()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert box.log.entries == []
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_setup_requests(box: FritzBoxSimulator) -> None:
+    """Set-up reads the description, one SCPD and DeviceInfo once, then polls once."""
+    assert [(e.path, e.action, e.status) for e in box.log.entries] == [
+        ("/tr64desc.xml", None, 200),
+        ("/x_remoteSCPD.xml", None, 200),
+        ("/upnp/control/deviceinfo", "GetInfo", 401),
+        ("/upnp/control/deviceinfo", "GetInfo", 200),
+        ("/upnp/control/x_remote", "GetInfo", 200),
+        ("/upnp/control/x_remote", "GetDDNSInfo", 200),
+    ]
+
+
+@pytest.mark.parametrize("box_config", PROFILES)
+async def test_device(
+    box: FritzBoxSimulator,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """One device per box, identified by its UDN, with the box's own data."""
+    devices = dr.async_entries_for_config_entry(device_registry, init_integration.entry_id)
+    assert len(devices) == 1
+    device = devices[0]
+    assert device.identifiers == {(DOMAIN, UDN)}
+    assert device == snapshot
+    assert device.serial_number == box.serial_number
+    assert device.configuration_url == f"http://{box.host}"
+
+
+@pytest.mark.parametrize(
+    ("host", "use_tls", "url"),
+    [
+        ("192.168.178.1", False, "http://192.168.178.1"),
+        ("fritz.box", True, "https://fritz.box"),
+        ("fd00::1", False, "http://[fd00::1]"),
+        ("[fd00::1]", True, "https://[fd00::1]"),
+    ],
+)
+def test_configuration_url(host: str, use_tls: bool, url: str) -> None:
+    """The web interface, with brackets around an IPv6 address."""
+    assert configuration_url(host, use_tls) == url
+
+
+async def test_setup_over_tls(hass: HomeAssistant, box_factory: BoxFactory) -> None:
+    """A TLS entry talks HTTPS to the pinned certificate."""
+    box = await box_factory(tls=True)
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=TITLE, unique_id=UDN, data=entry_data(box, use_tls=True)
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    (device,) = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    assert device.configuration_url == f"https://{box.host}"
+
+
+async def test_certificate_change_raises_issue(
+    hass: HomeAssistant,
+    box_factory: BoxFactory,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Another certificate: no data from that box, a repair issue says how to accept it."""
+    box = await box_factory(tls=True)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=TITLE,
+        unique_id=UDN,
+        entry_id=ENTRY_ID,
+        data=entry_data(box, use_tls=True),
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    new_fingerprint = box.swap_certificate()
+    box.reboot(0)  # drop kept-alive connections so that the next poll shakes hands again
+    await box.end_reboot()
+    await poll(hass, freezer)
+    assert hass.states.get(STATUS_IPV4).state == "unavailable"
+    issue = issue_registry.async_get_issue(DOMAIN, f"certificate_mismatch_{ENTRY_ID}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"title": TITLE, "fingerprint": new_fingerprint}
+    assert entry.runtime_data.last_exception.translation_key == "certificate_mismatch"
+
+    # Accepting it (reconfigure) pins the new certificate; the issue goes away.
+    result = await entry.start_reconfigure_flow(hass)
+    await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": box.host, "port": box.tls_port, "use_tls": True}
+    )
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert issue_registry.async_get_issue(DOMAIN, f"certificate_mismatch_{ENTRY_ID}") is None
+
+
+def _no_rights(box: FritzBoxSimulator) -> None:
+    box.state.users[USERNAME] = BoxUser(USERNAME, PASSWORD, rights=frozenset())
+
+
+def _app_access_off(box: FritzBoxSimulator) -> None:
+    box.faults.app_access_disabled = True
+
+
+def _unreachable(box: FritzBoxSimulator) -> None:
+    box.reboot(3600)
+
+
+def _garbage(box: FritzBoxSimulator) -> None:
+    box.faults.http_500_garbage = True
+
+
+@pytest.mark.parametrize(
+    ("break_box", "key"),
+    [
+        (_unreachable, "cannot_connect"),
+        (_app_access_off, "tr064_disabled"),
+        (_no_rights, "insufficient_rights_app"),
+        (_garbage, "malformed_response"),
+    ],
+)
+async def test_setup_retry(
+    hass: HomeAssistant,
+    box: FritzBoxSimulator,
+    mock_config_entry: MockConfigEntry,
+    break_box: Any,
+    key: str,
+) -> None:
+    """Trouble that may pass: set-up is retried later, with a translated reason."""
+    break_box(box)
+    mock_config_entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert mock_config_entry.reason is not None
+    assert mock_config_entry.error_reason_translation_key == key
+
+
+@pytest.mark.parametrize("box_config", [{"lockout_threshold": 1, "lockout_seconds": 1e6}])
+async def test_setup_login_blocked(
+    hass: HomeAssistant, box: FritzBoxSimulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """503 at set-up: retried later, nothing hammered."""
+    await lock_out(box)
+    box.log.clear()
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert mock_config_entry.error_reason_translation_key == "login_blocked_paused"
+    assert box.log.count(status=503) == 1
+
+
+async def test_setup_wrong_password(
+    hass: HomeAssistant, box: FritzBoxSimulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """A rejected login at set-up asks for new credentials instead of retrying."""
+    box.state.users[USERNAME] = BoxUser(USERNAME, "changed-on-the-box")
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert len(reauth_flows(hass)) == 1

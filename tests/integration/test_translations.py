@@ -1,0 +1,254 @@
+"""The translations hold exactly the keys the code uses, in English and in German alike.
+
+Keys are collected from the code itself: config flow steps and their schemas, error and abort
+keys, entity descriptions and their options, ``translation_key=`` of raised errors, the error
+mapping, and repair issue ids. A key the code uses but the files lack fails, and so does a key
+in the files that nothing uses.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+import re
+import string
+from typing import Any
+
+import pytest
+import yaml
+
+from custom_components.fritzbox_remote_access import (
+    binary_sensor,
+    config_flow,
+    const,
+    errors,
+    sensor,
+    switch,
+)
+from custom_components.fritzbox_remote_access.tr064 import (
+    TR064ActionFailedError,
+    TR064AuthenticationError,
+    TR064CertificateMismatchError,
+    TR064ConnectionError,
+    TR064Error,
+    TR064InvalidArgumentError,
+    TR064LoginBlockedError,
+    TR064MalformedResponseError,
+    TR064PermissionError,
+    TR064UnsupportedError,
+)
+
+PACKAGE = Path(config_flow.__file__).parent
+LANGUAGES = ("en", "de")
+
+
+def load(language: str) -> dict[str, Any]:
+    return json.loads((PACKAGE / "translations" / f"{language}.json").read_text("utf-8"))
+
+
+def leaves(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(leaves(value, f"{path}."))
+        else:
+            out[path] = value
+    return out
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def source_tree(module: Any) -> ast.Module:
+    return ast.parse(Path(module.__file__).read_text("utf-8"))
+
+
+def keyword_constants(tree: ast.AST, keyword: str) -> set[str]:
+    """String literals passed as ``keyword=`` anywhere in ``tree``."""
+    return {
+        kw.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for kw in node.keywords
+        if kw.arg == keyword and isinstance(kw.value, ast.Constant)
+        if isinstance(kw.value.value, str)
+    }
+
+
+def _config_keys() -> set[str]:
+    tree = source_tree(config_flow)
+    source = Path(config_flow.__file__).read_text("utf-8")
+    keys: set[str] = set()
+    if "title_placeholders" in source:
+        keys.add("config.flow_title")
+
+    # Steps with a form: their schema's fields need a label and a description each.
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "async_show_form"
+        ):
+            continue
+        kwargs = {kw.arg: kw.value for kw in node.keywords}
+        step_id = kwargs["step_id"]
+        assert isinstance(step_id, ast.Constant)
+        step = f"config.step.{step_id.value}"
+        keys |= {f"{step}.title", f"{step}.description"}
+        schema_names = [n.id for n in ast.walk(kwargs["data_schema"]) if isinstance(n, ast.Name)]
+        schema_name = next(name for name in schema_names if name.endswith("_SCHEMA"))
+        for field in getattr(config_flow, schema_name).schema:
+            keys |= {f"{step}.data.{field}", f"{step}.data_description.{field}"}
+
+    # Errors: the mapping, and literals the flow returns as error keys.
+    flow_errors = {key for _, key in errors._FLOW_ERRORS} | {errors.FLOW_UNKNOWN_ERROR}
+    flow_errors |= {
+        node.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Return)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    }
+    keys |= {f"config.error.{key}" for key in flow_errors}
+
+    # Aborts: explicit reasons, and those Home Assistant's helpers raise for us.
+    aborts = keyword_constants(tree, "reason")
+    if "_abort_if_unique_id_configured" in source:
+        aborts.add("already_configured")
+    if re.search(r"async_set_unique_id\(\w+\)", source):  # raise_on_progress left on
+        aborts.add("already_in_progress")
+    if "async_step_reauth" in source:
+        aborts.add("reauth_successful")
+    if "async_step_reconfigure" in source:
+        aborts.add("reconfigure_successful")
+    keys |= {f"config.abort.{key}" for key in aborts}
+    return keys
+
+
+def _entity_keys() -> set[str]:
+    keys: set[str] = set()
+    for platform, descriptions in (
+        ("binary_sensor", binary_sensor.BINARY_SENSORS),
+        ("sensor", sensor.SENSORS),
+        ("switch", switch.SWITCHES),
+    ):
+        for description in descriptions:
+            assert description.translation_key == description.key
+            base = f"entity.{platform}.{description.translation_key}"
+            keys.add(f"{base}.name")
+            for option in getattr(description, "options", None) or ():
+                keys.add(f"{base}.state.{option}")
+    return keys
+
+
+def _exception_keys() -> set[str]:
+    used: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            kwargs = {kw.arg: kw.value for kw in node.keywords}
+            key = kwargs.get("translation_key")
+            if "translation_domain" in kwargs and isinstance(key, ast.Constant):
+                used.add(key.value)
+    used |= {key for _, key in errors._ERROR_KEYS}
+    used |= set(errors._PERMISSION_KEYS.values())
+    used.add(errors.UNKNOWN_ERROR_KEY)
+    return {f"exceptions.{key}.message" for key in used}
+
+
+def _issue_keys() -> set[str]:
+    issues = {value for name, value in vars(const).items() if name.startswith("ISSUE_")}
+    return {f"issues.{issue}.{part}" for issue in issues for part in ("title", "description")}
+
+
+def _service_keys() -> set[str]:
+    services_yaml = PACKAGE / "services.yaml"
+    if not services_yaml.exists():
+        return set()
+    keys: set[str] = set()
+    for service, spec in (yaml.safe_load(services_yaml.read_text("utf-8")) or {}).items():
+        keys |= {f"services.{service}.name", f"services.{service}.description"}
+        for field in (spec or {}).get("fields", {}):
+            keys |= {
+                f"services.{service}.fields.{field}.name",
+                f"services.{service}.fields.{field}.description",
+            }
+    return keys
+
+
+def used_keys() -> set[str]:
+    return _config_keys() | _entity_keys() | _exception_keys() | _issue_keys() | _service_keys()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_keys_match_code(language: str) -> None:
+    """Nothing missing, nothing unused."""
+    present = set(leaves(load(language)))
+    used = used_keys()
+    assert sorted(used - present) == [], "used by the code but missing"
+    assert sorted(present - used) == [], "in the file but used by nothing"
+
+
+def test_languages_match() -> None:
+    """Same keys, same placeholders, no empty text."""
+    english, german = leaves(load("en")), leaves(load("de"))
+    assert english.keys() == german.keys()
+    for key, text in english.items():
+        assert text.strip(), key
+        assert german[key].strip(), key
+        assert placeholders(text) == placeholders(german[key]), key
+
+
+def test_entity_states_cover_options() -> None:
+    """Every enum option has a translated state (the keys test checks the reverse)."""
+    for language in LANGUAGES:
+        states = load(language)["entity"]["sensor"]
+        for description in sensor.SENSORS:
+            if description.options:
+                assert set(states[description.key]["state"]) == set(description.options)
+
+
+EXAMPLES: list[TR064Error] = [
+    TR064ConnectionError("refused"),
+    TR064CertificateMismatchError("ab" * 32, "cd" * 32),
+    TR064AuthenticationError("401"),
+    TR064LoginBlockedError("503"),
+    TR064UnsupportedError("401 Invalid Action"),
+    TR064MalformedResponseError("garbage"),
+    TR064PermissionError(606, "Action Not Authorized"),
+    TR064InvalidArgumentError(402, "Invalid Args"),
+    TR064ActionFailedError(820, "Internal Error"),
+    TR064Error("something else"),
+]
+
+
+@pytest.mark.parametrize("error", EXAMPLES, ids=lambda error: type(error).__name__)
+@pytest.mark.parametrize("right", list(errors.Right))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_exception_messages_format(language: str, error: TR064Error, right: errors.Right) -> None:
+    """Every client error maps to a message whose placeholders the mapping fills."""
+    ha_error = errors.ha_error(error, "192.168.178.1", right=right)
+    message = load(language)["exceptions"][ha_error.translation_key]["message"]
+    text = message.format(**(ha_error.translation_placeholders or {}))
+    assert "192.168.178.1" in text or "{" not in message
+    assert errors.flow_error(error) in load(language)["config"]["error"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_fixed_placeholders(language: str) -> None:
+    """Messages raised outside the mapping and the issues get the placeholders they use."""
+    exceptions = load(language)["exceptions"]
+    assert placeholders(exceptions["login_blocked_paused"]["message"]) <= {"host", "time"}
+    issues = load(language)["issues"]
+    assert placeholders(issues["insufficient_rights"]["description"]) <= {"title", "username"}
+    assert placeholders(issues["certificate_mismatch"]["description"]) <= {
+        "title",
+        "fingerprint",
+    }
+    for issue in issues.values():
+        assert placeholders(issue["title"]) <= {"title"}
