@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 
 def _fault_name(value: str) -> str:
+    """Accept fault names with hyphens or underscores."""
     name = value.replace("-", "_")
     if name not in BOOLEAN_FAULTS:
         raise argparse.ArgumentTypeError(f"unknown fault {value!r}; known: {BOOLEAN_FAULTS}")
@@ -28,6 +29,7 @@ def _fault_name(value: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Describe the command line; every option maps to a ``SimulatorConfig`` field."""
     parser = argparse.ArgumentParser(
         prog="python -m fritzbox_simulator", description="Simulated FRITZ!Box (TR-064)."
     )
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
+    """Turn parsed options into the simulator's configuration."""
     faults = Faults(latency=args.latency, **dict.fromkeys(args.fault, True))
     return SimulatorConfig(
         username=args.username,
@@ -91,7 +94,8 @@ async def serve(args: argparse.Namespace) -> None:
         lines.append(f"  HTTPS: {simulator.tls_url} sha256={simulator.certificate_fingerprint}")
     # Demo credentials of a loopback-only test box, printed on purpose for the person running it.
     lines.append(f"  demo credentials: {args.username} / {args.password}")
-    print("\n".join(lines), flush=True)
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
     try:
         await stopped.wait()
     finally:
@@ -99,6 +103,7 @@ async def serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the process exit status."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -108,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         asyncio.run(serve(args))
     except OSError as err:
-        print(f"cannot start: {err}", file=sys.stderr)
+        sys.stderr.write(f"cannot start: {err}\n")
         return 1
     return 0
 

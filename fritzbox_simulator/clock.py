@@ -9,10 +9,11 @@ class SimClock:
     """Monotonic seconds that tests can move forward without sleeping."""
 
     def __init__(self) -> None:
+        """Start in step with ``time.monotonic``."""
         self._offset = 0.0
 
     def now(self) -> float:
-        """Current simulator time in seconds (arbitrary origin)."""
+        """Return the simulator time in seconds (arbitrary origin)."""
         return time.monotonic() + self._offset
 
     def advance(self, seconds: float) -> None:

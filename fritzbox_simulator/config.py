@@ -17,7 +17,7 @@ MODE_SPELLINGS: tuple[ModeSpelling, ...] = ("ddns_together", "ddns_both_together
 LOCALES: tuple[Locale, ...] = ("de", "en")
 
 #: A demo password, not a secret: the simulator only ever listens where its tests run.
-DEFAULT_PASSWORD = "fritz-sim-2024"
+DEFAULT_PASSWORD = "fritz-sim-2024"  # noqa: S105 - a printed demo password, not a secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class Firmware:
 
     @property
     def display(self) -> str:
+        """The version as FRITZ!OS shows it, e.g. ``154.07.57``."""
         return f"{self.major}.{self.minor:02d}.{self.patch:02d}"
 
 
@@ -71,6 +72,7 @@ class SimulatorConfig:
     seed: int | None = None
 
     def __post_init__(self) -> None:
+        """Fail at construction rather than with a confusing box later."""
         if self.profile not in PROFILES:
             raise ValueError(f"profile must be one of {PROFILES}")
         if self.mode_spelling not in MODE_SPELLINGS:
@@ -95,6 +97,7 @@ class SimulatorConfig:
 
     @property
     def firmware(self) -> Firmware:
+        """The firmware the profile mimics."""
         return FIRMWARE[self.profile]
 
     @property
@@ -103,6 +106,7 @@ class SimulatorConfig:
         return self.profile == "modern"
 
     def initial_users(self) -> tuple[BoxUser, ...]:
+        """Return ``users``, or the one default user made of ``username`` and ``password``."""
         if self.users is not None:
             return self.users
         return (BoxUser(self.username, self.password),)

@@ -30,6 +30,8 @@ class ActionSpec:
 
 @dataclass(frozen=True, slots=True)
 class ServiceImplementation:
+    """An implemented service: its SCPD and the behaviour behind each action."""
+
     scpd: Scpd
     actions: Mapping[str, ActionSpec]
 
@@ -43,6 +45,7 @@ def parse_boolean(arguments: Mapping[str, str], name: str) -> bool:
 
 
 def format_boolean(value: bool) -> str:
+    """Write a boolean the way a box does."""
     return "1" if value else "0"
 
 
@@ -50,14 +53,17 @@ class Dispatcher:
     """Runs actions of the implemented services; everything else is 401 Invalid Action."""
 
     def __init__(self, implementations: Mapping[str, ServiceImplementation]) -> None:
+        """Serve ``implementations`` by service type."""
         self._implementations = dict(implementations)
         self._generic = generic_scpd()
 
     def scpd(self, service_type: str) -> Scpd:
+        """Return the service's SCPD; unimplemented services get the generic one."""
         implementation = self._implementations.get(service_type)
         return implementation.scpd if implementation else self._generic
 
     def needs_authentication(self, service_type: str, action: str) -> bool:
+        """Whether the action wants a login; unknown actions do, so nothing leaks before it."""
         spec = self._spec(service_type, action)
         return spec is None or spec.rights is not None
 

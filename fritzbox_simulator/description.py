@@ -31,23 +31,29 @@ class Service:
 
     @property
     def service_type(self) -> str:
+        """E.g. ``urn:dslforum-org:service:DeviceInfo:1``."""
         return f"urn:dslforum-org:service:{self.name}:{self.version}"
 
     @property
     def service_id(self) -> str:
+        """E.g. ``urn:DeviceInfo-com:serviceId:DeviceInfo1``."""
         return f"urn:{self.id_prefix or self.name}-com:serviceId:{self.name}{self.instance}"
 
     @property
     def control_url(self) -> str:
+        """Where SOAP requests go; boxes use the same path for eventSubURL."""
         return f"/upnp/control/{self.control}"
 
     @property
     def scpd_url(self) -> str:
+        """Where the service description is served."""
         return f"/{self.scpd}SCPD.xml"
 
 
 @dataclass(frozen=True, slots=True)
 class Device:
+    """A device entry with its services and nested devices."""
+
     kind: str
     friendly_name: str
     services: tuple[Service, ...]
@@ -55,6 +61,7 @@ class Device:
 
     @property
     def device_type(self) -> str:
+        """E.g. ``urn:dslforum-org:device:LANDevice:1``."""
         return f"urn:dslforum-org:device:{self.kind}:1"
 
 
@@ -157,7 +164,7 @@ def walk_services(device: Device = ROOT_DEVICE) -> Iterator[Service]:
 
 
 def sub_device_udn(root_udn: str, device: Device) -> str:
-    """A stable UDN for a nested device, derived from the root's."""
+    """Derive a stable UDN for a nested device from the root's."""
     return f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{root_udn}/{device.kind}')}"
 
 

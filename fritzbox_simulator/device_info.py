@@ -23,17 +23,19 @@ MAX_PROVISIONING_CODE = 64
 
 
 class DeviceInfoService:
-    """``boot_time`` and ``security_port`` are callables: both change when the box reboots."""
+    """Handlers for the DeviceInfo actions of one box."""
 
     def __init__(
         self,
         state: BoxState,
         clock: SimClock,
+        *,
         firmware: Firmware,
         serial_number: str,
         boot_time: Callable[[], float],
         security_port: Callable[[], int],
     ) -> None:
+        """``boot_time`` and ``security_port`` are callables: both change while the box runs."""
         self._state = state
         self._clock = clock
         self._firmware = firmware
@@ -42,6 +44,7 @@ class DeviceInfoService:
         self._security_port = security_port
 
     def implementation(self) -> ServiceImplementation:
+        """Return the SCPD and the rights of each action (GetSecurityPort needs no login)."""
         return ServiceImplementation(
             device_info_scpd(),
             {
@@ -60,6 +63,7 @@ class DeviceInfoService:
         )
 
     def get_info(self, _user: BoxUser | None, _args: Mapping[str, str]) -> dict[str, str]:
+        """Identify the box; the uptime runs on the simulator clock since the last boot."""
         version = self._firmware.display
         return {
             "NewManufacturerName": "AVM",
@@ -79,6 +83,7 @@ class DeviceInfoService:
     def set_provisioning_code(
         self, _user: BoxUser | None, args: Mapping[str, str]
     ) -> dict[str, str]:
+        """Store the provisioning code; longer than a box would take is 402."""
         code = args["NewProvisioningCode"]
         if len(code) > MAX_PROVISIONING_CODE:
             raise UPnPError(402)
@@ -86,7 +91,9 @@ class DeviceInfoService:
         return {}
 
     def get_device_log(self, _user: BoxUser | None, _args: Mapping[str, str]) -> dict[str, str]:
+        """Return a short event log like the box's."""
         return {"NewDeviceLog": self._log()}
 
     def get_security_port(self, _user: BoxUser | None, _args: Mapping[str, str]) -> dict[str, str]:
+        """Tell the HTTPS port (the TLS listener's, else the box default 49443)."""
         return {"NewSecurityPort": str(self._security_port())}

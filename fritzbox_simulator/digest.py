@@ -32,18 +32,21 @@ _NC = re.compile(r"[0-9a-fA-F]{8}")
 
 
 class Outcome(Enum):
+    """What a request's credentials amount to; the HTTP layer answers accordingly."""
+
     OK = "ok"
-    MISSING = "missing"  # no (digest) credentials at all
-    INVALID = "invalid"  # wrong user or password, or a malformed header
+    MISSING = "missing"  # no credentials at all
+    INVALID = "invalid"  # unknown or disabled user, wrong password, malformed header
     STALE = "stale"  # right password, but an expired or unknown nonce
     REPLAY = "replay"  # right password, nonce count used before
 
 
 @dataclass(frozen=True, slots=True)
 class AuthResult:
+    """The outcome, and the user when the password was right."""
+
     outcome: Outcome
     user: BoxUser | None = None
-    username: str | None = None
 
 
 @dataclass(slots=True)
@@ -53,19 +56,19 @@ class _Nonce:
 
 
 def parse_authorization(header: str) -> dict[str, str] | None:
-    """The parameters of a ``Digest`` Authorization header, or None if it is not one."""
+    """Return the parameters of a ``Digest`` Authorization header, or None if it is not one."""
     scheme, _, rest = header.strip().partition(" ")
-    if scheme.lower() != "digest" or not rest.strip():
+    rest = rest.strip()
+    if scheme.lower() != "digest" or not rest:
         return None
     params: dict[str, str] = {}
     position = 0
-    rest = rest.strip()
     while position < len(rest):
         match = _PAIR.match(rest, position)
         if match is None or match.end() == position:
             return None
         key, quoted, token = match.groups()
-        params[key.lower()] = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else token or ""
+        params[key.lower()] = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else token
         position = match.end()
     return params
 
@@ -75,18 +78,34 @@ def _md5(text: str) -> str:
 
 
 def expected_response(
-    user: BoxUser, method: str, uri: str, nonce: str, nc: str, cnonce: str, qop: str
+    user: BoxUser, *, method: str, uri: str, nonce: str, nc: str, cnonce: str
 ) -> str:
-    """KD(H(A1), nonce:nc:cnonce:qop:H(A2)) with A1 = user:realm:password, A2 = method:uri."""
+    """Compute KD(H(A1), nonce:nc:cnonce:auth:H(A2)), A1 = user:realm:password, A2 = method:uri."""
     ha1 = _md5(f"{user.name}:{REALM}:{user.password}")
     ha2 = _md5(f"{method}:{uri}")
-    return _md5(f"{ha1}:{nonce}:{nc}:{cnonce}:{qop}:{ha2}")
+    return _md5(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}")
+
+
+def _well_formed(params: dict[str, str], uri: str) -> bool:
+    """Check everything but the hash: our realm, this URI, qop=auth, MD5 and a real count."""
+    nc = params.get("nc", "")
+    return (
+        params.get("realm") == REALM
+        and params.get("uri") == uri
+        and params.get("qop") == "auth"
+        and params.get("algorithm", "MD5").upper() == "MD5"
+        and _NC.fullmatch(nc) is not None
+        and int(nc, 16) > 0
+        and bool(params.get("cnonce"))
+        and bool(params.get("nonce"))
+    )
 
 
 class DigestAuthenticator:
     """Issues challenges and checks Authorization headers against the box's users."""
 
     def __init__(self, clock: SimClock, lifetime: float) -> None:
+        """Nonces expire ``lifetime`` seconds of simulator time after they were issued."""
         self._clock = clock
         self._lifetime = lifetime
         self._nonces: OrderedDict[str, _Nonce] = OrderedDict()
@@ -96,7 +115,7 @@ class DigestAuthenticator:
         self._nonces.clear()
 
     def challenge(self, *, stale: bool = False) -> str:
-        """A ``WWW-Authenticate`` value with a fresh nonce, formatted like a box's."""
+        """Return a ``WWW-Authenticate`` value with a fresh nonce, formatted like a box's."""
         nonce = secrets.token_hex(8).upper()
         self._nonces[nonce] = _Nonce(self._clock.now())
         while len(self._nonces) > MAX_NONCES:
@@ -107,37 +126,38 @@ class DigestAuthenticator:
     def verify(
         self, method: str, uri: str, header: str | None, users: Mapping[str, BoxUser]
     ) -> AuthResult:
-        """Decide what a request's credentials are worth; the caller answers accordingly."""
-        if not header:
+        """Judge a request's Authorization header (``uri`` is the raw request target)."""
+        if not header or not header.strip():
             return AuthResult(Outcome.MISSING)
         params = parse_authorization(header)
-        if params is None:
-            return AuthResult(Outcome.MISSING if not header.strip() else Outcome.INVALID)
-        username = params.get("username")
-        user = users.get(username) if username is not None else None
-        nonce, nc = params.get("nonce", ""), params.get("nc", "")
-        cnonce, response = params.get("cnonce", ""), params.get("response", "")
-        well_formed = (
-            params.get("realm") == REALM
-            and params.get("uri") == uri
-            and params.get("qop") == "auth"
-            and params.get("algorithm", "MD5").upper() == "MD5"
-            and _NC.fullmatch(nc) is not None
-            and int(nc, 16) > 0
-            and bool(cnonce)
-            and bool(nonce)
+        user = self._user_with_right_password(params, method, uri, users) if params else None
+        if params is None or user is None:
+            return AuthResult(Outcome.INVALID)
+        return AuthResult(self._count(params["nonce"], int(params["nc"], 16)), user)
+
+    def _user_with_right_password(
+        self, params: dict[str, str], method: str, uri: str, users: Mapping[str, BoxUser]
+    ) -> BoxUser | None:
+        user = users.get(params.get("username", ""))
+        if user is None or not user.enabled or not _well_formed(params, uri):
+            return None
+        expected = expected_response(
+            user,
+            method=method,
+            uri=uri,
+            nonce=params["nonce"],
+            nc=params["nc"],
+            cnonce=params["cnonce"],
         )
-        if user is None or not user.enabled or not well_formed:
-            return AuthResult(Outcome.INVALID, username=username)
-        expected = expected_response(user, method, uri, nonce, nc, cnonce, "auth")
-        if not hmac.compare_digest(expected, response.lower()):
-            return AuthResult(Outcome.INVALID, username=username)
+        return user if hmac.compare_digest(expected, params.get("response", "").lower()) else None
+
+    def _count(self, nonce: str, count: int) -> Outcome:
+        """Accept each count once per live nonce, in any order."""
         record = self._nonces.get(nonce)
         if record is None or self._clock.now() - record.issued_at > self._lifetime:
             self._nonces.pop(nonce, None)
-            return AuthResult(Outcome.STALE, user, username)
-        count = int(nc, 16)
+            return Outcome.STALE
         if count in record.seen_counts:
-            return AuthResult(Outcome.REPLAY, user, username)
+            return Outcome.REPLAY
         record.seen_counts.add(count)
-        return AuthResult(Outcome.OK, user, username)
+        return Outcome.OK

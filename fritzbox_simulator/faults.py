@@ -37,28 +37,29 @@ class Faults:
     app_access_disabled: bool = False
 
     def __post_init__(self) -> None:
+        """Refuse a negative latency."""
         if self.latency < 0:
             raise ValueError("latency must not be negative")
 
     def active_body_fault(self) -> str | None:
-        """The body fault to apply now, or None."""
+        """Return the body fault to apply now, or None."""
         for name in BODY_FAULTS:
             if getattr(self, name):
                 return name
         return None
 
     def copy(self) -> Faults:
-        """An independent copy, so a config's initial faults stay untouched."""
+        """Return an independent copy, so a config's initial faults stay untouched."""
         return Faults(**{f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def garbage_body() -> bytes:
-    """Neither XML nor text: what a crashing web server may emit with its HTTP 500."""
+    """Return neither XML nor text: what a crashing web server may send with its HTTP 500."""
     return b"\x00\xff\xfeInternal error <<<\x1b[0m garbage \xc3\x28 ]]>\r\n"
 
 
 def malformed_body(soap: bool) -> bytes:
-    """An HTTP 200 body cut off in the middle of an element."""
+    """Return an HTTP 200 body cut off in the middle of an element."""
     if soap:
         return (
             b'<?xml version="1.0"?>\n<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"'
@@ -73,7 +74,7 @@ def malformed_body(soap: bool) -> bytes:
 
 
 def entity_bomb_body() -> bytes:
-    """A "billion laughs" document: a parser that expands entities would need gigabytes."""
+    """Return a "billion laughs" document: expanding its entities would take gigabytes."""
     lines = ['<?xml version="1.0"?>', "<!DOCTYPE lolz [", ' <!ENTITY lol "lol">']
     previous = "lol"
     for level in range(1, 10):
@@ -91,7 +92,7 @@ def entity_bomb_body() -> bytes:
 
 
 def oversized_body() -> bytes:
-    """A well-formed SOAP response far larger than any real answer."""
+    """Return a well-formed SOAP response far larger than any real answer."""
     head = (
         b'<?xml version="1.0"?>\n<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"'
         b' s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">\n<s:Body>\n'

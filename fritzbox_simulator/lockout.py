@@ -28,9 +28,12 @@ class _Client:
 
 
 class LoginGuard:
+    """Counts failed logins per client and blocks clients that exceed the threshold."""
+
     def __init__(
         self, clock: SimClock, threshold: int, seconds: float, unauthenticated_allowance: int
     ) -> None:
+        """Apply the rule of the module docstring with these numbers."""
         self._clock = clock
         self._threshold = threshold
         self._seconds = seconds
@@ -38,9 +41,11 @@ class LoginGuard:
         self._clients: dict[str, _Client] = {}
 
     def reset(self) -> None:
+        """Forget every client, as after a reboot."""
         self._clients.clear()
 
     def is_blocked(self, client: str) -> bool:
+        """Whether ``client`` gets 503 now; an expired block is lifted on the way."""
         state = self._clients.get(client)
         if state is None or state.blocked_until is None:
             return False
@@ -50,15 +55,18 @@ class LoginGuard:
         return False
 
     def record_failure(self, client: str) -> None:
+        """Count wrong credentials."""
         self._add_failure(self._clients.setdefault(client, _Client()))
 
     def record_unauthenticated(self, client: str) -> None:
+        """Count a request without credentials; only those beyond the allowance are failures."""
         state = self._clients.setdefault(client, _Client())
         state.unauthenticated += 1
         if state.unauthenticated > self._allowance:
             self._add_failure(state)
 
     def record_success(self, client: str) -> None:
+        """Start the client's counts afresh."""
         self._clients.pop(client, None)
 
     def _add_failure(self, state: _Client) -> None:

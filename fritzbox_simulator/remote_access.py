@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 SERVICE_TYPE = "urn:dslforum-org:service:X_AVM-DE_RemoteAccess:1"
 RANDOM_PORTS = (40_000, 65_000)
+PORT_RANGE = (1, 65_535)
+BOTH_URLS = 2  # ddns_both: one URL for IPv4, one for IPv6
 
 USERNAME_MAX = 64
 PASSWORD_LENGTH = (8, 32)
@@ -70,7 +72,8 @@ def valid_password(name: str, password: str) -> bool:
 def parse_port(value: str) -> int:
     """Ports travel as strings; outside 1-65535 or not a number is 402 (per the spec)."""
     text = value.strip()
-    if not text.isdecimal() or not 1 <= int(text) <= 65_535:
+    lowest, highest = PORT_RANGE
+    if not text.isdecimal() or not lowest <= int(text) <= highest:
         raise UPnPError(402)
     return int(text)
 
@@ -89,7 +92,7 @@ def _valid_update_url(url: str) -> bool:
 def valid_update_urls(value: str, mode: str) -> bool:
     """``ddns_both`` takes two URLs separated by one space; every other mode one URL."""
     urls = value.split(" ") if mode == "ddns_both" else [value]
-    if mode == "ddns_both" and len(urls) != 2:
+    if mode == "ddns_both" and len(urls) != BOTH_URLS:
         return False
     return all(_valid_update_url(url) for url in urls)
 
@@ -100,6 +103,7 @@ class RemoteAccessService:
     def __init__(
         self, state: BoxState, clock: SimClock, rng: random.Random, config: SimulatorConfig
     ) -> None:
+        """Act on ``state``; ``rng`` picks the random HTTPS ports."""
         self._state = state
         self._clock = clock
         self._rng = rng
@@ -107,6 +111,7 @@ class RemoteAccessService:
         self._modes = ("ddns_v4", "ddns_v6", "ddns_both", config.mode_spelling)
 
     def implementation(self) -> ServiceImplementation:
+        """Return the profile's SCPD and AVM's rights table."""
         return ServiceImplementation(
             remote_access_scpd(self._config.profile, self._config.mode_spelling),
             {
@@ -121,6 +126,7 @@ class RemoteAccessService:
         )
 
     def get_info(self, _user: BoxUser | None, _args: Mapping[str, str]) -> dict[str, str]:
+        """Report remote access; the dispatcher drops the Let's Encrypt values on legacy."""
         state = self._state
         return {
             "NewEnabled": format_boolean(state.remote_access_enabled),
@@ -167,7 +173,7 @@ class RemoteAccessService:
         return {}
 
     def set_enable(self, _user: BoxUser | None, args: Mapping[str, str]) -> dict[str, str]:
-        """The four cases of the specification; the answer is always the port."""
+        """Handle the four cases of the specification; the answer is always the port."""
         state = self._state
         if not parse_boolean(args, "NewEnabled"):
             state.remote_access_enabled = False
@@ -182,6 +188,7 @@ class RemoteAccessService:
     def set_lets_encrypt_enable(
         self, _user: BoxUser | None, args: Mapping[str, str]
     ) -> dict[str, str]:
+        """Request a certificate (``get``, later ``valid``) or switch Let's Encrypt off."""
         state = self._state
         if parse_boolean(args, "NewLetsEncryptEnabled"):
             if not state.lets_encrypt_enabled:
@@ -191,6 +198,7 @@ class RemoteAccessService:
         return {}
 
     def get_ddns_info(self, _user: BoxUser | None, _args: Mapping[str, str]) -> dict[str, str]:
+        """Report the DDNS settings and status; the password is never returned."""
         ddns = self._state.ddns
         return {
             "NewDomain": ddns.domain,
@@ -206,9 +214,11 @@ class RemoteAccessService:
         }
 
     def get_ddns_providers(self, _user: BoxUser | None, _args: Mapping[str, str]) -> dict[str, str]:
+        """List the providers as escaped XML text, the user-defined entry localised."""
         return {"NewProviderList": render_provider_list(self._config.locale)}
 
     def set_ddns_config(self, _user: BoxUser | None, args: Mapping[str, str]) -> dict[str, str]:
+        """Validate (see the module docstring), store, and start an update round."""
         enabled = parse_boolean(args, "NewEnabled")
         mode, provider = args["NewMode"], args["NewProviderName"]
         url, domain = args["NewUpdateURL"], args["NewDomain"]

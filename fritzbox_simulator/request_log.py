@@ -24,9 +24,11 @@ class RequestLog:
     """Append-only list of records with counting helpers; never holds credentials."""
 
     def __init__(self) -> None:
+        """Start empty."""
         self.entries: list[RequestRecord] = []
 
     def add(self, record: RequestRecord) -> None:
+        """Append one answered (or dropped) request."""
         self.entries.append(record)
 
     def count(
@@ -42,4 +44,5 @@ class RequestLog:
         )
 
     def clear(self) -> None:
+        """Forget all records, e.g. between phases of a test."""
         self.entries.clear()

@@ -32,6 +32,8 @@ LETS_ENCRYPT_STATES = ("not_used", "get", "valid", "invalid", "unknown")
 
 @dataclass(frozen=True, slots=True)
 class Argument:
+    """One argument of an action and the state variable that types it."""
+
     name: str
     direction: str  # "in" or "out"
     variable: str
@@ -39,20 +41,26 @@ class Argument:
 
 @dataclass(frozen=True, slots=True)
 class Action:
+    """An action with its arguments in the order the box lists them."""
+
     name: str
     arguments: tuple[Argument, ...] = ()
 
     @property
     def in_names(self) -> frozenset[str]:
+        """Names a request must carry, no more and no fewer."""
         return frozenset(a.name for a in self.arguments if a.direction == "in")
 
     @property
     def out_names(self) -> tuple[str, ...]:
+        """Names of the response's elements, in order."""
         return tuple(a.name for a in self.arguments if a.direction == "out")
 
 
 @dataclass(frozen=True, slots=True)
 class StateVariable:
+    """A state variable: data type, default and allowed values."""
+
     name: str
     data_type: str = "string"
     default: str | None = None
@@ -61,14 +69,14 @@ class StateVariable:
 
 @dataclass(frozen=True, slots=True)
 class Scpd:
+    """A whole service description."""
+
     actions: tuple[Action, ...]
     variables: tuple[StateVariable, ...]
 
     def action(self, name: str) -> Action | None:
+        """Return the action called ``name``, if the service has it."""
         return next((action for action in self.actions if action.name == name), None)
-
-    def variable(self, name: str) -> StateVariable | None:
-        return next((var for var in self.variables if var.name == name), None)
 
 
 def _in(name: str, variable: str | None = None) -> Argument:
@@ -196,7 +204,7 @@ def device_info_scpd() -> Scpd:
 
 
 def generic_scpd() -> Scpd:
-    """A valid but minimal SCPD for the services the simulator does not implement."""
+    """Describe a service the simulator does not implement: valid, but minimal."""
     return Scpd(
         (Action("GetInfo", (_out("Enable"), _out("Status"))),),
         (StateVariable("Enable", "boolean", "0"), StateVariable("Status")),
@@ -224,7 +232,7 @@ def _render_action(action: Action) -> str:
 
 
 def render_scpd(scpd: Scpd) -> bytes:
-    """The SCPD document served at the service's SCPDURL."""
+    """Render the SCPD document served at the service's SCPDURL."""
     return (
         '<?xml version="1.0"?>\n'
         f'<scpd xmlns="{SCPD_NAMESPACE}">\n'

@@ -50,7 +50,7 @@ REASONS = {
 
 
 def html_error(status: int, headers: Mapping[str, str] | None = None) -> web.Response:
-    """The box's plain HTML error page (never SOAP), e.g. for 401 and 503."""
+    """Answer with the box's plain HTML error page (never SOAP), e.g. for 401 and 503."""
     title = f"{status} {REASONS.get(status, 'Error')}"
     body = (
         f"<HTML><HEAD><TITLE>{title} (ERR_NONE)</TITLE></HEAD>"
@@ -96,6 +96,7 @@ class BoxHttpHandler:
         is_down: Callable[[], bool],
         tick: Callable[[], None],
     ) -> None:
+        """Take the simulator's parts; the callables see replacements made at run time."""
         self._endpoints = endpoints
         self._dispatcher = dispatcher
         self._authenticator = authenticator
@@ -107,6 +108,7 @@ class BoxHttpHandler:
         self._tick = tick
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
+        """Answer (or drop) one request and log it."""
         outcome = _Outcome()
         try:
             response = await self._answer(request, outcome)
@@ -135,6 +137,7 @@ class BoxHttpHandler:
         return web.Response() if response is None else response
 
     async def _answer(self, request: web.BaseRequest, outcome: _Outcome) -> web.Response | None:
+        """Misbehave first (down, slow, broken), then route; None means "dropped"."""
         if self._is_down():
             _drop(request)
             return None
@@ -146,11 +149,19 @@ class BoxHttpHandler:
                 _drop(request)
                 return None
         soap_action = parse_soap_action(request.headers.get("SOAPACTION"))
-        if soap_action is not None:
-            outcome.action = soap_action[1]
+        outcome.action = soap_action[1] if soap_action else None
         body_fault = faults.active_body_fault()
         if body_fault is not None:
             return _fault_answer(request, body_fault)
+        return await self._route(request, soap_action, outcome, faults)
+
+    async def _route(
+        self,
+        request: web.BaseRequest,
+        soap_action: tuple[str, str] | None,
+        outcome: _Outcome,
+        faults: Faults,
+    ) -> web.Response:
         if request.method in (hdrs.METH_GET, hdrs.METH_HEAD):
             return self._document(request)
         if request.method != hdrs.METH_POST:
@@ -195,19 +206,18 @@ class BoxHttpHandler:
             return html_error(400)
         service_type, action = soap_action or (call.service_type, call.action)
         outcome.action = action
+        if not (
+            service_type == service.service_type == call.service_type and action == call.action
+        ):
+            return self._soap_fault(UPnPError(401))
         try:
-            if not (
-                service_type == service.service_type == call.service_type
-                and action == call.action
-            ):
-                raise UPnPError(401)
             out = self._dispatcher.call(service_type, action, call.arguments, user)
         except UPnPError as error:
             return self._soap_fault(error)
         return self._soap(build_response(service_type, action, out), 200)
 
     def _authenticate(self, request: web.BaseRequest, outcome: _Outcome) -> BoxUser | web.Response:
-        """The matched user, or the answer to send instead (401 challenge or 503 blocked)."""
+        """Return the matched user, or the answer to send instead (401 challenge, 503)."""
         client = request.remote or "unknown"
         if self._guard.is_blocked(client):
             return html_error(503)

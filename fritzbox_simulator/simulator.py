@@ -53,9 +53,10 @@ class FritzBoxSimulator:
     """A simulated FRITZ!Box 7590 speaking TR-064 on loopback; see the package docstring."""
 
     def __init__(self, config: SimulatorConfig | None = None) -> None:
+        """Build the box; nothing listens before ``start``."""
         self.config = config = config or SimulatorConfig()
         self._clock = SimClock()
-        self._rng = random.Random(config.seed)
+        self._rng = random.Random(config.seed)  # noqa: S311 - ports and serials, not secrets
         self._serial = AVM_MAC_PREFIX + f"{self._rng.getrandbits(24):06X}"
         self._udn = config.udn or f"uuid:739f2409-bccb-40e7-8e6c-{self._serial}"
         self._state = BoxState.with_users(config.initial_users())
@@ -97,8 +98,8 @@ class FritzBoxSimulator:
         info = DeviceInfoService(
             self._state,
             self._clock,
-            self.config.firmware,
-            self._serial,
+            firmware=self.config.firmware,
+            serial_number=self._serial,
             boot_time=lambda: self._boot_time,
             security_port=lambda: self._tls_port or DEFAULT_SECURITY_PORT,
         )
@@ -167,9 +168,9 @@ class FritzBoxSimulator:
 
     async def _serve(self, bound: list[_Bound]) -> None:
         """Start accepting on sockets from ``_bind``; closes those not served on failure."""
-        assert self._runner is not None
-        factory = self._runner.server
-        assert factory is not None
+        factory = self._runner.server if self._runner is not None else None
+        if factory is None:
+            raise RuntimeError("the simulator is not running")
         loop = asyncio.get_running_loop()
         try:
             while bound:
@@ -204,6 +205,7 @@ class FritzBoxSimulator:
         self._down = False
 
     async def __aenter__(self) -> Self:
+        """Start on 127.0.0.1 with free ports."""
         await self.start()
         return self
 
@@ -213,6 +215,7 @@ class FritzBoxSimulator:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        """Stop."""
         await self.stop()
 
     # -- run-time control ------------------------------------------------------------------
@@ -265,7 +268,7 @@ class FritzBoxSimulator:
                     await self._wake.wait()
 
     async def _bind_again(self) -> list[_Bound]:
-        """The old ports, retried while something else holds them."""
+        """Bind the old ports again, retrying while something else holds them."""
         while True:
             try:
                 return self._bind(self._port or 0, self._tls_port)
@@ -284,6 +287,7 @@ class FritzBoxSimulator:
 
     @property
     def rebooting(self) -> bool:
+        """Whether the box is unreachable right now."""
         return self._down
 
     def advance(self, seconds: float) -> None:
@@ -291,10 +295,6 @@ class FritzBoxSimulator:
         self._clock.advance(seconds)
         self._tick()
         self._wake.set()
-
-    def now(self) -> float:
-        """The simulator clock, for tests that reason about time."""
-        return self._clock.now()
 
     def _tick(self) -> None:
         self._state.tick(
@@ -316,42 +316,50 @@ class FritzBoxSimulator:
 
     @property
     def host(self) -> str:
+        """The address the listeners are bound to."""
         return self._host
 
     @property
     def port(self) -> int:
+        """The plain HTTP port (TR-064's 49000 on a real box)."""
         if self._port is None:
             raise RuntimeError("the simulator has not been started")
         return self._port
 
     @property
     def tls_port(self) -> int | None:
+        """The HTTPS port, or None without TLS."""
         return self._tls_port
 
     @property
     def url(self) -> str:
+        """Base URL of the plain HTTP listener."""
         return f"http://{self._host}:{self.port}"
 
     @property
     def tls_url(self) -> str | None:
+        """Base URL of the HTTPS listener, or None without TLS."""
         return None if self._tls_port is None else f"https://{self._host}:{self._tls_port}"
 
     @property
     def udn(self) -> str:
+        """The root device's UDN (``uuid:...``), stable for this instance."""
         return self._udn
 
     @property
     def serial_number(self) -> str:
+        """DeviceInfo's serial number: a MAC address in AVM's range."""
         return self._serial
 
     @property
     def state(self) -> BoxState:
-        """The box's truth, brought up to date with the clock first."""
+        """The box's truth (tests read and change it), brought up to date with the clock."""
         self._tick()
         return self._state
 
     @property
     def faults(self) -> Faults:
+        """Faults in force; change its fields (or replace it) at run time."""
         return self._faults
 
     @faults.setter
@@ -360,8 +368,10 @@ class FritzBoxSimulator:
 
     @property
     def log(self) -> RequestLog:
+        """Every request answered so far."""
         return self._log
 
     @property
     def certificate_fingerprint(self) -> str | None:
+        """Lowercase hex SHA-256 of the DER certificate now served, or None without TLS."""
         return None if self._certificate is None else self._certificate.fingerprint

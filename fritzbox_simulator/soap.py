@@ -37,6 +37,7 @@ class UPnPError(Exception):
     """An action failed; answered as HTTP 500 with a UPnPError fault."""
 
     def __init__(self, code: int, description: str | None = None) -> None:
+        """Use the standard description of ``code`` unless one is given."""
         self.code = code
         self.description = description or ERROR_DESCRIPTIONS.get(code, "Action Failed")
         super().__init__(f"UPnPError {code}: {self.description}")
@@ -130,7 +131,7 @@ def build_response(service_type: str, action: str, out: Iterable[tuple[str, str]
 
 
 def build_fault(error: UPnPError) -> bytes:
-    """The s:Client fault with UPnPError detail that boxes send with HTTP 500."""
+    """Build the s:Client fault with UPnPError detail that boxes send with HTTP 500."""
     return _envelope(
         "<s:Fault>\n<faultcode>s:Client</faultcode>\n<faultstring>UPnPError</faultstring>\n"
         f'<detail>\n<UPnPError xmlns="{UPNP_CONTROL}">\n'

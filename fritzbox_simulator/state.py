@@ -83,17 +83,21 @@ class BoxState:
 
     @classmethod
     def with_users(cls, users: tuple[BoxUser, ...]) -> BoxState:
+        """Make a fresh box state whose user list holds ``users``."""
         return cls(users={user.name: user for user in users})
 
     def anyone_with_internet_access(self) -> bool:
+        """Whether SetEnable(1) can open the HTTPS port at all."""
         return any(user.enabled and user.internet_access for user in self.users.values())
 
     def request_certificate(self, now: float, delay: float) -> None:
+        """Switch Let's Encrypt on: ``get`` until the certificate is valid ``delay`` s later."""
         self.lets_encrypt_enabled = True
         self.lets_encrypt_state = "get"
         self.lets_encrypt_ready_at = now + delay
 
     def drop_certificate(self) -> None:
+        """Switch Let's Encrypt off."""
         self.lets_encrypt_enabled = False
         self.lets_encrypt_state = "not_used"
         self.lets_encrypt_ready_at = None

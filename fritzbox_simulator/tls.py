@@ -25,6 +25,8 @@ VALIDITY = dt.timedelta(days=3650)
 
 @dataclass(frozen=True, slots=True)
 class Certificate:
+    """A PEM certificate and its private key; the repr shows only the fingerprint."""
+
     certificate_pem: bytes
     key_pem: bytes = b""
 
@@ -37,11 +39,12 @@ class Certificate:
         return hashlib.sha256(der).hexdigest()
 
     def __repr__(self) -> str:
+        """Keep the private key out of logs and test output."""
         return f"Certificate(fingerprint={self.fingerprint!r})"
 
 
 def make_self_signed(hosts: tuple[str, ...] = ("127.0.0.1",)) -> Certificate:
-    """A fresh key and a certificate for ``fritz.box`` plus ``hosts`` (names or addresses)."""
+    """Make a key and a certificate for ``fritz.box`` plus ``hosts`` (names or addresses)."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, COMMON_NAME)])
     alt_names: list[x509.GeneralName] = [x509.DNSName(COMMON_NAME)]
@@ -85,6 +88,7 @@ def load_into(context: ssl.SSLContext, certificate: Certificate) -> None:
 
 
 def server_context(certificate: Certificate) -> ssl.SSLContext:
+    """Make the listener's context; ``load_into`` can change its certificate later."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     load_into(context, certificate)

@@ -24,11 +24,10 @@ class BoxUser:
     enabled: bool = True
 
     def __post_init__(self) -> None:
+        """Refuse rights the box does not know."""
         unknown = set(self.rights) - ALL_RIGHTS
         if unknown:
             raise ValueError(f"unknown rights {sorted(unknown)}; known: {sorted(ALL_RIGHTS)}")
-        if not isinstance(self.rights, frozenset):
-            object.__setattr__(self, "rights", frozenset(self.rights))
 
     @property
     def configuration_rights(self) -> bool:
