@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import hashlib
 import re
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 
 import aiohttp
 
@@ -65,6 +65,11 @@ def soap_headers(service_type: str, action: str) -> dict[str, str]:
     }
 
 
+def parse_document(document: bytes | str) -> ET.Element:
+    """Parse the simulator's own output (trusted here; its DTD refusal is tested apart)."""
+    return ET.fromstring(document)  # noqa: S314
+
+
 def local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
@@ -74,7 +79,7 @@ def _parse(status: int, body: bytes) -> tuple[dict[str, str], int | None]:
     if status not in (200, 500) or not body.startswith(b"<?xml"):
         return {}, None
     try:
-        root = ET.fromstring(body)
+        root = parse_document(body)
     except ET.ParseError:  # the fault tests' broken bodies
         return {}, None
     if status == 500:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-import xml.etree.ElementTree as ET
 
 import pytest
 
 from fritzbox_simulator import FritzBoxSimulator, SimulatorConfig
 
-from .helpers import TIME, call, local
+from .helpers import TIME, call, local, parse_document
 
 if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
     import aiohttp
 
     from tests.conftest import SimulatorFactory
@@ -66,7 +67,7 @@ async def _description(session: aiohttp.ClientSession, sim: FritzBoxSimulator) -
     async with session.get(f"{sim.url}/tr64desc.xml") as response:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/xml")
-        return ET.fromstring(await response.read())
+        return parse_document(await response.read())
 
 
 def _devices(root: ET.Element) -> dict[str, ET.Element]:
@@ -155,7 +156,7 @@ async def test_every_scpd_is_served(
     for url in scpd_urls:
         async with session.get(f"{simulator.url}{url}") as response:
             assert response.status == 200, url
-            scpd = ET.fromstring(await response.read())
+            scpd = parse_document(await response.read())
         assert scpd.tag == f"{SCPD_NS}scpd"
         assert scpd.findall(f"{SCPD_NS}actionList/{SCPD_NS}action"), url
         assert scpd.findall(f"{SCPD_NS}serviceStateTable/{SCPD_NS}stateVariable"), url

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-import xml.etree.ElementTree as ET
 
 import pytest
 
 from fritzbox_simulator import BoxUser
 
-from .helpers import DEVICE_INFO, PASSWORD, USERNAME, call
+from .helpers import DEVICE_INFO, PASSWORD, USERNAME, call, parse_document
 
 if TYPE_CHECKING:
     import aiohttp
@@ -18,12 +17,16 @@ if TYPE_CHECKING:
     from tests.conftest import SimulatorFactory
 
 
+REMOTE_PASSWORD = "Remote-Pw-1"
+DDNS_PASSWORD = "Ddns-Pw-1"
+
+
 def _config(
     *,
     enabled: str = "1",
     port: str = "44443",
     username: str = "remote",
-    password: str = "Remote-Pw-1",
+    password: str = REMOTE_PASSWORD,
 ) -> dict[str, str]:
     return {
         "NewEnabled": enabled,
@@ -263,7 +266,7 @@ async def test_ddns_providers(
     sim = await simulator_factory(locale=locale)
     reply = await call(session, sim, "GetDDNSProviders")
     assert b"<NewProviderList>&lt;List&gt;&lt;Item&gt;&lt;ProviderName&gt;" in reply.body
-    document = ET.fromstring(reply.values["NewProviderList"])
+    document = parse_document(reply.values["NewProviderList"])
     assert document.tag == "List"
     items = [
         (item.findtext("ProviderName"), item.findtext("InfoURL")) for item in document.iter("Item")
@@ -280,7 +283,7 @@ def _ddns(
     url: str = "https://ddns.example.org/update?host=<domain>&ip=<ipaddr>",
     domain: str = "home.example.org",
     mode: str = "ddns_v4",
-    password: str = "Ddns-Pw-1",
+    password: str = DDNS_PASSWORD,
 ) -> dict[str, str]:
     return {
         "NewEnabled": enabled,

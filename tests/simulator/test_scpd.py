@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-import xml.etree.ElementTree as ET
 
 import pytest
 
+from .helpers import parse_document
+
 if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
     import aiohttp
 
     from fritzbox_simulator import FritzBoxSimulator
@@ -31,7 +34,7 @@ STATUS_V4 = [
 async def _scpd(session: aiohttp.ClientSession, sim: FritzBoxSimulator, path: str) -> ET.Element:
     async with session.get(f"{sim.url}{path}") as response:
         assert response.status == 200
-        return ET.fromstring(await response.read())
+        return parse_document(await response.read())
 
 
 def _actions(scpd: ET.Element) -> dict[str, list[tuple[str, str, str]]]:

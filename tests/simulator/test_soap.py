@@ -15,7 +15,7 @@ from fritzbox_simulator.soap import (
     parse_soap_action,
 )
 
-from .helpers import REMOTE, envelope, raw_post, soap_headers, USERNAME, PASSWORD
+from .helpers import PASSWORD, REMOTE, USERNAME, envelope, raw_post, soap_headers
 
 if TYPE_CHECKING:
     import aiohttp
