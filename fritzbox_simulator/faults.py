@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 
 #: Boolean faults, in the order in which they win when several are on.
 BODY_FAULTS = (
@@ -50,7 +50,7 @@ class Faults:
 
     def copy(self) -> Faults:
         """Return an independent copy, so a config's initial faults stay untouched."""
-        return Faults(**{f.name: getattr(self, f.name) for f in fields(self)})
+        return replace(self)
 
 
 def garbage_body() -> bytes:

@@ -9,6 +9,9 @@ The rule, per client IP and counted since that client's last successful login:
 * a stale nonce used with the right password is not a failure;
 * at ``threshold`` failures the client is blocked for ``seconds`` of simulator time, after
   which its counters start from zero. A successful login also resets them.
+
+While blocked, every request of that client that needs a login gets HTTP 503, even with the
+right password; descriptions, SCPDs and the login-free GetSecurityPort are still answered.
 """
 
 from __future__ import annotations

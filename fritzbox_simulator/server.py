@@ -114,6 +114,8 @@ class BoxHttpHandler:
             response = await self._answer(request, outcome)
         except web.HTTPException as exc:  # e.g. a request body over the size limit
             response = html_error(exc.status)
+        if response is not None:
+            response.headers.setdefault(hdrs.SERVER, self._endpoints.server_header)
         status = NO_RESPONSE if response is None else response.status
         self._log.add(
             RequestRecord(
@@ -170,16 +172,14 @@ class BoxHttpHandler:
         if service is None:
             return html_error(404)
         if faults.app_access_disabled:
-            return self._soap_fault(UPnPError(401))
+            return _soap_fault(UPnPError(401))
         return await self._control(request, service, soap_action, outcome)
 
     def _document(self, request: web.BaseRequest) -> web.Response:
         document = self._endpoints.documents.get(request.path)
         if document is None:
             return html_error(404)
-        response = web.Response(body=document, headers={hdrs.CONTENT_TYPE: "text/xml"})
-        response.headers[hdrs.SERVER] = self._endpoints.server_header
-        return response
+        return web.Response(body=document, headers={hdrs.CONTENT_TYPE: "text/xml"})
 
     async def _control(
         self,
@@ -209,12 +209,12 @@ class BoxHttpHandler:
         if not (
             service_type == service.service_type == call.service_type and action == call.action
         ):
-            return self._soap_fault(UPnPError(401))
+            return _soap_fault(UPnPError(401))
         try:
             out = self._dispatcher.call(service_type, action, call.arguments, user)
         except UPnPError as error:
-            return self._soap_fault(error)
-        return self._soap(build_response(service_type, action, out), 200)
+            return _soap_fault(error)
+        return _soap(build_response(service_type, action, out), 200)
 
     def _authenticate(self, request: web.BaseRequest, outcome: _Outcome) -> BoxUser | web.Response:
         """Return the matched user, or the answer to send instead (401 challenge, 503)."""
@@ -239,15 +239,6 @@ class BoxHttpHandler:
         challenge = self._authenticator.challenge(stale=result.outcome is Outcome.STALE)
         return html_error(401, {hdrs.WWW_AUTHENTICATE: challenge})
 
-    def _soap(self, body: bytes, status: int) -> web.Response:
-        response = web.Response(status=status, body=body, headers={hdrs.CONTENT_TYPE: CONTENT_TYPE})
-        response.headers[hdrs.SERVER] = self._endpoints.server_header
-        response.headers["EXT"] = ""
-        return response
-
-    def _soap_fault(self, error: UPnPError) -> web.Response:
-        return self._soap(build_fault(error), 500)
-
 
 def _drop(request: web.BaseRequest) -> None:
     """Close the connection without a response, like a box that resets or vanishes."""
@@ -270,3 +261,13 @@ def _fault_answer(request: web.BaseRequest, fault: str) -> web.Response | None:
     else:
         body = malformed_body(soap)
     return web.Response(status=200, body=body, headers={hdrs.CONTENT_TYPE: CONTENT_TYPE})
+
+
+def _soap(body: bytes, status: int) -> web.Response:
+    return web.Response(
+        status=status, body=body, headers={hdrs.CONTENT_TYPE: CONTENT_TYPE, "EXT": ""}
+    )
+
+
+def _soap_fault(error: UPnPError) -> web.Response:
+    return _soap(build_fault(error), 500)
