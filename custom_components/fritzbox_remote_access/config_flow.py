@@ -136,7 +136,13 @@ class FritzRemoteAccessConfigFlow(ConfigFlow, domain=DOMAIN):
 
         udn: str | None = None
         if discovery_info.ssdp_st == ST_TR064:
-            udn = discovery_info.ssdp_udn or discovery_info.upnp.get(ATTR_UPNP_UDN)
+            # USN is "uuid:<udn>::<search target>".
+            usn_udn = discovery_info.ssdp_usn.partition("::")[0]
+            udn = (
+                discovery_info.ssdp_udn
+                or discovery_info.upnp.get(ATTR_UPNP_UDN)
+                or (usn_udn if usn_udn.startswith("uuid:") else None)
+            )
         if not udn:
             # Other devices of the box (e.g. the one HA's own FRITZ!Box integrations find)
             # have UDNs of their own; the TR-064 description tells the root device's.

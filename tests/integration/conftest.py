@@ -21,10 +21,11 @@ from fritzbox_simulator import FritzBoxSimulator
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
 
 USERNAME = "ha-user"
-# Clearly fake; the snapshot tests check it never shows up in them.
+# Clearly fake; tests check that it never shows up in states, registries or snapshots.
 PASSWORD = "fake-Passw0rd-for-tests"
 UDN = "uuid:739f2409-bccb-40e7-8e6c-3431c4a1b2c3"
 ENTRY_ID = "01JFRITZREMOTEACCESSENTRY0"
@@ -169,3 +170,11 @@ def entity_registry_enabled_by_default() -> Generator[None]:
         new_callable=PropertyMock,
     ):
         yield
+
+
+def assert_no_password(hass: HomeAssistant, entity_registry: er.EntityRegistry) -> None:
+    """No state, attribute or registry entry shows the password (snapshots are made of them)."""
+    for state in hass.states.async_all():
+        assert PASSWORD not in repr(state.as_dict())
+    for entry in entity_registry.entities.values():
+        assert PASSWORD not in repr(entry)

@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 from custom_components.fritzbox_remote_access.binary_sensor import ddns_has_problem
 from custom_components.fritzbox_remote_access.tr064 import DDNSInfo, DDNSMode, DDNSStatus
 
-from .conftest import PASSWORD, PROFILES
+from .conftest import PROFILES, assert_no_password
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -54,7 +54,7 @@ async def test_binary_sensors(
 ) -> None:
     """DDNS enabled and DDNS problem, registry entries and states."""
     await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
-    assert PASSWORD not in str(snapshot)
+    assert_no_password(hass, entity_registry)
 
 
 @pytest.mark.parametrize("status", TROUBLE)

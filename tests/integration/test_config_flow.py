@@ -341,6 +341,26 @@ async def test_ssdp_without_location(hass: HomeAssistant, box: FritzBoxSimulator
     assert result["reason"] == "no_host"
 
 
+@pytest.mark.parametrize(
+    ("usn", "reads_description"),
+    [(f"{UDN}::{ST_TR064}", False), ("not-a-uuid", True)],
+    ids=["udn_from_usn", "no_udn_at_all"],
+)
+async def test_ssdp_udn_sources(
+    hass: HomeAssistant, box: FritzBoxSimulator, usn: str, reads_description: bool
+) -> None:
+    """Without ssdp_udn the USN tells the UDN; without both, tr64desc.xml does."""
+    info = ssdp_info(box, udn=None)
+    info.ssdp_usn = usn
+    info.upnp = {ATTR_UPNP_MODEL_NAME: TITLE}
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_SSDP}, data=info
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert hass.config_entries.flow.async_progress()[0]["context"]["unique_id"] == UDN
+    assert (box.log.count(path="/tr64desc.xml") == 1) is reads_description
+
+
 async def test_ssdp_host_name(hass: HomeAssistant, box: FritzBoxSimulator) -> None:
     """A host name in LOCATION is kept as it is."""
     result = await hass.config_entries.flow.async_init(

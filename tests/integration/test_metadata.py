@@ -16,6 +16,8 @@ from custom_components.fritzbox_remote_access import binary_sensor, sensor, swit
 from custom_components.fritzbox_remote_access.const import DOMAIN
 from custom_components.fritzbox_remote_access.tr064 import client
 
+from .conftest import PASSWORD, USERNAME
+
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
@@ -138,3 +140,13 @@ def test_icons_match_entities() -> None:
         for key, icon in entries.items():
             assert icon["default"].startswith("mdi:")
             assert set(icon.get("state", {})) <= set(platforms[platform][key]), key
+
+
+def test_snapshots_hold_no_password() -> None:
+    """The stored snapshots show the box's data, never the fake test password."""
+    snapshots = sorted((Path(__file__).parent / "snapshots").glob("*.ambr"))
+    assert snapshots
+    for path in snapshots:
+        text = path.read_text("utf-8")
+        assert PASSWORD not in text, path.name
+        assert USERNAME in text or "remote_access_user" not in text

@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 
 from custom_components.fritzbox_remote_access.sensor import SENSORS
 
-from .conftest import PASSWORD, PROFILES, UDN
+from .conftest import PROFILES, UDN, assert_no_password
 from .test_coordinator import poll
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ async def test_sensors(
 ) -> None:
     """Every sensor of a modern and a legacy box, registry entries and states."""
     await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
-    assert PASSWORD not in str(snapshot)
+    assert_no_password(hass, entity_registry)
 
 
 @pytest.mark.usefixtures("init_integration")

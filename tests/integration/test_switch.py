@@ -25,7 +25,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.fritzbox_remote_access.const import DOMAIN
 from fritzbox_simulator import BoxUser, FritzBoxSimulator
 
-from .conftest import PASSWORD, PROFILES, USERNAME
+from .conftest import PASSWORD, PROFILES, USERNAME, assert_no_password
 from .test_coordinator import lock_out, poll, reauth_flows
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ async def test_switches(
 ) -> None:
     """Remote access everywhere; Let's Encrypt only where the firmware has it."""
     await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
-    assert PASSWORD not in str(snapshot)
+    assert_no_password(hass, entity_registry)
 
 
 async def switch(hass: HomeAssistant, service: str, entity_id: str) -> None:
