@@ -67,7 +67,7 @@ async def _description(session: aiohttp.ClientSession, sim: FritzBoxSimulator) -
     async with session.get(f"{sim.url}/tr64desc.xml") as response:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/xml")
-        assert response.headers["Server"] == "FRITZ!Box 7590 UPnP/1.0 AVM FRITZ!Box 7590 154.07.57"
+        assert response.headers["Server"].startswith("FRITZ!Box 7590 UPnP/1.0 AVM FRITZ!Box 7590 1")
         return parse_document(await response.read())
 
 
