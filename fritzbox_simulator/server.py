@@ -63,7 +63,7 @@ def html_error(status: int, headers: Mapping[str, str] | None = None) -> web.Res
 
 
 @dataclass(slots=True)
-class _Outcome:
+class _RequestFacts:
     """What the request log needs to know beyond the status."""
 
     action: str | None = None
@@ -109,9 +109,9 @@ class BoxHttpHandler:
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
         """Answer (or drop) one request and log it."""
-        outcome = _Outcome()
+        facts = _RequestFacts()
         try:
-            response = await self._answer(request, outcome)
+            response = await self._answer(request, facts)
         except web.HTTPException as exc:  # e.g. a request body over the size limit
             response = html_error(exc.status)
         if response is not None:
@@ -122,23 +122,23 @@ class BoxHttpHandler:
                 request.method,
                 request.path,
                 status,
-                outcome.action,
-                outcome.authenticated,
-                outcome.username,
+                facts.action,
+                facts.authenticated,
+                facts.username,
             )
         )
         _LOGGER.debug(
             "%s %s action=%s user=%s -> %s",
             request.method,
             request.path,
-            outcome.action,
-            outcome.username,
+            facts.action,
+            facts.username,
             status or "dropped",
         )
         # After a drop the transport is gone; aiohttp discards whatever is returned.
         return web.Response() if response is None else response
 
-    async def _answer(self, request: web.BaseRequest, outcome: _Outcome) -> web.Response | None:
+    async def _answer(self, request: web.BaseRequest, facts: _RequestFacts) -> web.Response | None:
         """Misbehave first (down, slow, broken), then route; None means "dropped"."""
         if self._is_down():
             _drop(request)
@@ -151,17 +151,17 @@ class BoxHttpHandler:
                 _drop(request)
                 return None
         soap_action = parse_soap_action(request.headers.get("SOAPACTION"))
-        outcome.action = soap_action[1] if soap_action else None
+        facts.action = soap_action[1] if soap_action else None
         body_fault = faults.active_body_fault()
         if body_fault is not None:
             return _fault_answer(request, body_fault)
-        return await self._route(request, soap_action, outcome, faults)
+        return await self._route(request, soap_action, facts, faults)
 
     async def _route(
         self,
         request: web.BaseRequest,
         soap_action: tuple[str, str] | None,
-        outcome: _Outcome,
+        facts: _RequestFacts,
         faults: Faults,
     ) -> web.Response:
         if request.method in (hdrs.METH_GET, hdrs.METH_HEAD):
@@ -173,7 +173,7 @@ class BoxHttpHandler:
             return html_error(404)
         if faults.app_access_disabled:
             return _soap_fault(UPnPError(401))
-        return await self._control(request, service, soap_action, outcome)
+        return await self._control(request, service, soap_action, facts)
 
     def _document(self, request: web.BaseRequest) -> web.Response:
         document = self._endpoints.documents.get(request.path)
@@ -186,7 +186,7 @@ class BoxHttpHandler:
         request: web.BaseRequest,
         service: Service,
         soap_action: tuple[str, str] | None,
-        outcome: _Outcome,
+        facts: _RequestFacts,
     ) -> web.Response:
         """Authenticate first (as a box does), then parse, then run the action."""
         public = (
@@ -196,7 +196,7 @@ class BoxHttpHandler:
         )
         user: BoxUser | None = None
         if not public:
-            login = self._authenticate(request, outcome)
+            login = self._authenticate(request, facts)
             if isinstance(login, web.Response):
                 return login
             user = login
@@ -205,7 +205,7 @@ class BoxHttpHandler:
         except SoapParseError:
             return html_error(400)
         service_type, action = soap_action or (call.service_type, call.action)
-        outcome.action = action
+        facts.action = action
         if not (
             service_type == service.service_type == call.service_type and action == call.action
         ):
@@ -216,7 +216,9 @@ class BoxHttpHandler:
             return _soap_fault(error)
         return _soap(build_response(service_type, action, out), 200)
 
-    def _authenticate(self, request: web.BaseRequest, outcome: _Outcome) -> BoxUser | web.Response:
+    def _authenticate(
+        self, request: web.BaseRequest, facts: _RequestFacts
+    ) -> BoxUser | web.Response:
         """Return the matched user, or the answer to send instead (401 challenge, 503)."""
         client = request.remote or "unknown"
         if self._guard.is_blocked(client):
@@ -229,8 +231,8 @@ class BoxHttpHandler:
         )
         if result.outcome is Outcome.OK and result.user is not None:
             self._guard.record_success(client)
-            outcome.authenticated = True
-            outcome.username = result.user.name
+            facts.authenticated = True
+            facts.username = result.user.name
             return result.user
         if result.outcome is Outcome.MISSING:
             self._guard.record_unauthenticated(client)
