@@ -5,8 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from homeassistant.const import Platform
+from homeassistant.helpers import issue_registry as ir
 
-from .coordinator import FritzRemoteAccessConfigEntry, FritzRemoteAccessCoordinator
+from .const import DOMAIN, ISSUE_CERTIFICATE_MISMATCH, ISSUE_INSUFFICIENT_RIGHTS
+from .coordinator import (
+    LOGIN_BACKOFFS,
+    FritzRemoteAccessConfigEntry,
+    FritzRemoteAccessCoordinator,
+    issue_id,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -21,6 +28,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: FritzRemoteAccessConfigE
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: FritzRemoteAccessConfigEntry) -> None:
+    """Forget what belongs to a deleted entry: its repair issues and its login pause."""
+    for kind in (ISSUE_INSUFFICIENT_RIGHTS, ISSUE_CERTIFICATE_MISMATCH):
+        ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry.entry_id))
+    hass.data.get(LOGIN_BACKOFFS, {}).pop(entry.entry_id, None)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: FritzRemoteAccessConfigEntry) -> bool:

@@ -12,6 +12,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 
 from .const import (
     CONF_FINGERPRINT,
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 
 type FritzRemoteAccessConfigEntry = ConfigEntry[FritzRemoteAccessCoordinator]
 
+LOGIN_BACKOFFS: HassKey[dict[str, LoginBackoff]] = HassKey(f"{DOMAIN}_login_backoffs")
+
 
 @dataclass(frozen=True, slots=True)
 class FritzRemoteAccessData:
@@ -52,6 +55,11 @@ class FritzRemoteAccessData:
 
     remote_access: RemoteAccessInfo
     ddns: DDNSInfo
+
+
+def issue_id(kind: str, entry_id: str) -> str:
+    """Repair issues are per entry: two boxes may have different trouble."""
+    return f"{kind}_{entry_id}"
 
 
 class LoginBackoff:
@@ -108,7 +116,11 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
             use_tls=self.use_tls,
             fingerprint=entry.data.get(CONF_FINGERPRINT),
         )
-        self.login_backoff = LoginBackoff()
+        # Kept per entry beyond this coordinator: set-up retries and reloads make new ones,
+        # and they must not knock on a box that still blocks us.
+        self.login_backoff = hass.data.setdefault(LOGIN_BACKOFFS, {}).setdefault(
+            entry.entry_id, LoginBackoff()
+        )
 
     @property
     def udn(self) -> str:
@@ -122,6 +134,8 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
 
     async def _async_setup(self) -> None:
         """Read the description and the device data once; they do not change between polls."""
+        if (until := self.login_backoff.paused_until()) is not None:
+            raise self.paused_error(until)
         try:
             await self.client.connect()
             self.device_info = await self.client.get_device_info()
@@ -174,7 +188,7 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
         )
 
     def _issue_id(self, kind: str) -> str:
-        return f"{kind}_{self.config_entry.entry_id}"
+        return issue_id(kind, self.config_entry.entry_id)
 
     def _create_issue(self, kind: str, placeholders: dict[str, str]) -> None:
         ir.async_create_issue(

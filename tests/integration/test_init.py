@@ -10,6 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.fritzbox_remote_access.const import DOMAIN
+from custom_components.fritzbox_remote_access.coordinator import LOGIN_BACKOFFS
 from custom_components.fritzbox_remote_access.entity import configuration_url
 from fritzbox_simulator import BoxUser, FritzBoxSimulator
 
@@ -191,9 +192,12 @@ async def test_setup_retry(
 
 @pytest.mark.parametrize("box_config", [{"lockout_threshold": 1, "lockout_seconds": 1e6}])
 async def test_setup_login_blocked(
-    hass: HomeAssistant, box: FritzBoxSimulator, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant,
+    box: FritzBoxSimulator,
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    """503 at set-up: retried later, nothing hammered."""
+    """503 at set-up: the pause holds across set-up retries, which send nothing meanwhile."""
     await lock_out(box)
     box.log.clear()
     mock_config_entry.add_to_hass(hass)
@@ -201,7 +205,43 @@ async def test_setup_login_blocked(
     await hass.async_block_till_done()
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
     assert mock_config_entry.error_reason_translation_key == "login_blocked_paused"
-    assert box.log.count(status=503) == 1
+    # The descriptions need no login; the first login is refused.
+    assert [(e.path, e.status) for e in box.log.entries] == [
+        ("/tr64desc.xml", 200),
+        ("/x_remoteSCPD.xml", 200),
+        ("/upnp/control/deviceinfo", 503),
+    ]
+
+    # Home Assistant retries after 5, 10, 20 ... seconds; within the minute nothing is sent.
+    box.log.clear()
+    for _ in range(3):
+        await poll(hass, freezer, seconds=15)
+        assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert box.log.entries == []
+
+    # Once the box lets us in again, the first retry after the pause sets the entry up.
+    box.advance(2e6)
+    for _ in range(8):
+        await poll(hass, freezer, seconds=30)
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert box.log.count(status=503) == 0
+
+
+async def test_remove_entry_cleans_up(
+    hass: HomeAssistant,
+    box: FritzBoxSimulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Deleting the entry takes its repair issue (and login pause) with it."""
+    box.state.users[USERNAME] = BoxUser(USERNAME, PASSWORD, rights=frozenset())
+    await poll(hass, freezer)
+    assert issue_registry.async_get_issue(DOMAIN, f"insufficient_rights_{ENTRY_ID}")
+    assert await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, f"insufficient_rights_{ENTRY_ID}") is None
+    assert ENTRY_ID not in hass.data.get(LOGIN_BACKOFFS, {})
 
 
 async def test_setup_wrong_password(
