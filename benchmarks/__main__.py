@@ -17,6 +17,8 @@ import sys
 import time
 from typing import Any
 
+from fritzbox_simulator.description import walk_services
+
 from .chart import draw_chart
 from .client_bench import Plan, measure, quiet_fritzconnection
 from .report import check_targets, render_markdown, smoke_failures
@@ -96,6 +98,12 @@ def run(smoke: bool, out_dir: Path) -> dict[str, Any]:
     started = time.perf_counter()
     results: dict[str, Any] = {"smoke": smoke, "machine": machine(), "clients": {}}
     with SimulatorProcess() as sim:
+        assert sim.info is not None
+        results["simulator"] = {
+            "profile": sim.info.profile,
+            "services": len(tuple(walk_services())),
+            "html_error_content_type_patched": sim.info.html_error_content_type_patched,
+        }
         for name, plan in plans.items():
             print(f"parts 1-3: {name} ({plan.latency * 1000:.0f} ms added)", flush=True)
             results["clients"][name] = measure(sim, plan, progress=not smoke)

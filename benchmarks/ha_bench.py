@@ -40,6 +40,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     MockConfigEntry,
     async_test_home_assistant,
     get_test_config_dir,
+    mock_storage,
 )
 
 from custom_components.fritzbox_remote_access.const import CONF_USE_TLS, DOMAIN
@@ -82,8 +83,12 @@ class Instruments:
     jobs: list[ExecutorJob] = field(default_factory=list)
     blocking: list[str] = field(default_factory=list)
     all_blocking: list[str] = field(default_factory=list)
-    max_callback: float = 0.0
+    max_callback: float = 0.0  # wall seconds
     max_callback_repr: str = ""
+    max_callback_cpu: float = 0.0  # thread CPU seconds: unaffected by other processes
+    max_callback_cpu_repr: str = ""
+    max_gc_pause: float = 0.0
+    gc_started: float = 0.0
 
     def reset(self) -> None:
         """Start a new measurement window."""
@@ -91,6 +96,9 @@ class Instruments:
         self.blocking.clear()
         self.max_callback = 0.0
         self.max_callback_repr = ""
+        self.max_callback_cpu = 0.0
+        self.max_callback_cpu_repr = ""
+        self.max_gc_pause = 0.0
 
     def window(self) -> dict[str, Any]:
         """Report what happened since the last reset."""
@@ -101,6 +109,9 @@ class Instruments:
             "blocking_calls": list(self.blocking),
             "max_callback_ms": self.max_callback * 1000,
             "max_callback": self.max_callback_repr,
+            "max_callback_cpu_ms": self.max_callback_cpu * 1000,
+            "max_callback_cpu": self.max_callback_cpu_repr,
+            "max_gc_pause_ms": self.max_gc_pause * 1000,
         }
 
 
@@ -141,16 +152,31 @@ def _install(loop: asyncio.AbstractEventLoop, instruments: Instruments) -> None:
     original_run = handle_class._run  # noqa: SLF001 - the one place every callback runs
 
     def timed_run(self: asyncio.Handle) -> None:
+        cpu_started = time.thread_time()
         started = time.perf_counter()
         original_run(self)
         took = time.perf_counter() - started
+        cpu = time.thread_time() - cpu_started
         if took > instruments.max_callback:
             instruments.max_callback = took
             instruments.max_callback_repr = repr(self)[:300]
+        if cpu > instruments.max_callback_cpu:
+            instruments.max_callback_cpu = cpu
+            instruments.max_callback_cpu_repr = repr(self)[:300]
 
     handle_class._run = timed_run  # type: ignore[method-assign]  # noqa: SLF001
 
     logging.getLogger().addHandler(_BlockingLogHandler(instruments))
+
+    def gc_pause(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            instruments.gc_started = time.perf_counter()
+        else:
+            instruments.max_gc_pause = max(
+                instruments.max_gc_pause, time.perf_counter() - instruments.gc_started
+            )
+
+    gc.callbacks.append(gc_pause)
 
 
 # --- Home Assistant helpers ---------------------------------------------------------------
@@ -408,7 +434,8 @@ async def _run(config_dir: str, boxes: int, smoke: bool) -> dict[str, Any]:
     _install(asyncio.get_running_loop(), instruments)
     levels = tuple(n for n in _GROWTH_LEVELS if n <= boxes) if not smoke else (1, boxes)
     results: dict[str, Any] = {"boxes": boxes, "levels": list(levels)}
-    with _plain_resolver():
+    # As the harness's autouse ``hass_storage`` fixture: storage in memory, nothing written.
+    with _plain_resolver(), mock_storage():
         return await _run_all(
             config_dir, boxes, smoke=smoke, instruments=instruments, levels=levels, results=results
         )

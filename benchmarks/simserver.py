@@ -30,16 +30,16 @@ PASSWORD = "bench-password-1"  # noqa: S105 - a simulated box on loopback, not a
 HOST = "127.0.0.1"
 
 
-def _plain_html_errors() -> None:
+def _plain_html_errors() -> bool:
     """Send ``Content-Type: text/html`` on error pages, without a charset, as a real box does.
 
     fritzconnection asks for ``/igddesc.xml`` first and tolerates its absence only when the
     404 says exactly ``text/html``; aiohttp appends ``; charset=utf-8``. A no-op once the
-    simulator sends the box's header itself.
+    simulator sends the box's header itself. Returns whether the header had to be changed.
     """
     original = server.html_error
     if original(404).headers.get(hdrs.CONTENT_TYPE) == "text/html":
-        return
+        return False
 
     def html_error(status: int, headers: Mapping[str, str] | None = None) -> web.Response:
         response = original(status, headers)
@@ -47,6 +47,7 @@ def _plain_html_errors() -> None:
         return response
 
     server.html_error = html_error
+    return True
 
 
 def _stats(boxes: list[FritzBoxSimulator]) -> dict[str, Any]:
@@ -89,7 +90,7 @@ def _handle(line: str, boxes: list[FritzBoxSimulator]) -> dict[str, Any] | None:
 
 
 async def _serve(count: int, profile: str) -> None:
-    _plain_html_errors()
+    patched = _plain_html_errors()
     boxes: list[FritzBoxSimulator] = []
     try:
         for _ in range(count):
@@ -105,6 +106,7 @@ async def _serve(count: int, profile: str) -> None:
             "username": USERNAME,
             "password": PASSWORD,
             "profile": profile,
+            "html_error_content_type_patched": patched,
             "boxes": [{"host": sim.host, "port": sim.port, "udn": sim.udn} for sim in boxes],
         }
         print(json.dumps(hello), flush=True)
