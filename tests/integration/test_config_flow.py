@@ -14,6 +14,7 @@ from homeassistant.helpers.service_info.ssdp import (
     ATTR_UPNP_UDN,
     SsdpServiceInfo,
 )
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Generator
 
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 ST_TR064 = "urn:dslforum-org:device:InternetGatewayDevice:1"
 ST_FRITZBOX = "urn:schemas-upnp-org:device:fritzbox:1"
@@ -579,3 +581,37 @@ async def test_reconfigure_cannot_connect(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_forms_reach_the_frontend(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    box: FritzBoxSimulator,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """The forms serialise for the frontend (selectors, optional port, defaults)."""
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_client()
+    response = await client.post(
+        "/api/config/config_entries/flow", json={"handler": DOMAIN, "show_advanced_options": False}
+    )
+    assert response.status == 200
+    form = await response.json()
+    fields = {field["name"]: field for field in form["data_schema"]}
+    assert list(fields) == [CONF_HOST, CONF_PORT, CONF_USE_TLS, CONF_USERNAME, CONF_PASSWORD]
+    assert fields[CONF_HOST]["required"] is True
+    assert fields[CONF_PORT]["optional"] is True
+    assert fields[CONF_PORT]["selector"]["number"]["max"] == 65535
+    assert fields[CONF_PASSWORD]["selector"]["text"]["type"] == "password"
+    assert fields[CONF_USE_TLS]["default"] is False
+
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    response = await client.get(f"/api/config/config_entries/flow/{result['flow_id']}")
+    assert response.status == 200
+    form = await response.json()
+    assert [field["name"] for field in form["data_schema"]] == [
+        CONF_HOST,
+        CONF_PORT,
+        CONF_USE_TLS,
+    ]
