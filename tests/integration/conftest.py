@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
+from datetime import timedelta
 import math
 from typing import TYPE_CHECKING, Any
 from unittest.mock import PropertyMock, patch
 
+import aiohttp
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, Platform
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 from custom_components.fritzbox_remote_access.const import (
@@ -17,9 +20,14 @@ from custom_components.fritzbox_remote_access.const import (
     CONF_USE_TLS,
     DOMAIN,
 )
+from custom_components.fritzbox_remote_access.tr064 import (
+    FritzBoxRemoteAccess,
+    TR064AuthenticationError,
+)
 from fritzbox_simulator import FritzBoxSimulator
 
 if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers import entity_registry as er
     from syrupy.assertion import SnapshotAssertion
@@ -178,3 +186,30 @@ def assert_no_password(hass: HomeAssistant, entity_registry: er.EntityRegistry) 
         assert PASSWORD not in repr(state.as_dict())
     for entry in entity_registry.entities.values():
         assert PASSWORD not in repr(entry)
+
+
+async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: int = 30) -> None:
+    """Let the update interval pass and the poll finish."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    # The coordinator polls in a background task.
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def reauth_flows(hass: HomeAssistant) -> list[Any]:
+    """Re-authentication flows in progress for the integration."""
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == SOURCE_REAUTH
+    ]
+
+
+async def lock_out(box: FritzBoxSimulator) -> None:
+    """Fail one login from 127.0.0.1, as a mistyped password elsewhere would."""
+    async with aiohttp.ClientSession() as session:
+        intruder = FritzBoxRemoteAccess(
+            session, box.host, username=USERNAME, password="mistyped-fake", port=box.port
+        )
+        with pytest.raises(TR064AuthenticationError):
+            await intruder.get_info()

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 import logging
 from typing import TYPE_CHECKING
 
-import aiohttp
-from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.helpers import issue_registry as ir
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.fritzbox_remote_access.const import DOMAIN
-from custom_components.fritzbox_remote_access.tr064 import (
-    FritzBoxRemoteAccess,
-    TR064AuthenticationError,
-)
 from fritzbox_simulator import BoxUser, FritzBoxSimulator
 
-from .conftest import ENTRY_ID, PASSWORD, USERNAME
+from .conftest import ENTRY_ID, PASSWORD, USERNAME, lock_out, poll, reauth_flows
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 STATUS_IPV4 = "sensor.fritz_box_7590_dynamic_dns_status_ipv4"
 DDNS_PROBLEM = "binary_sensor.fritz_box_7590_dynamic_dns_problem"
@@ -32,27 +25,11 @@ REMOTE_ACCESS = "switch.fritz_box_7590_remote_access"
 INTEGRATION_LOGGER = "custom_components.fritzbox_remote_access"
 
 
-async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: int = 30) -> None:
-    """Let the update interval pass and the poll finish."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    # The coordinator polls in a background task.
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 def our_warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     return [
         record
         for record in caplog.records
         if record.name.startswith(INTEGRATION_LOGGER) and record.levelno >= logging.WARNING
-    ]
-
-
-def reauth_flows(hass: HomeAssistant) -> list[object]:
-    return [
-        flow
-        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-        if flow["context"]["source"] == SOURCE_REAUTH
     ]
 
 
@@ -181,16 +158,6 @@ async def test_missing_rights_raise_repair_issue(
     await poll(hass, freezer)
     assert hass.states.get(STATUS_IPV4).state == "updated"
     assert issue_registry.async_get_issue(DOMAIN, f"insufficient_rights_{ENTRY_ID}") is None
-
-
-async def lock_out(box: FritzBoxSimulator) -> None:
-    """Fail one login from 127.0.0.1, as a mistyped password elsewhere would."""
-    async with aiohttp.ClientSession() as session:
-        intruder = FritzBoxRemoteAccess(
-            session, box.host, username=USERNAME, password="mistyped-fake", port=box.port
-        )
-        with pytest.raises(TR064AuthenticationError):
-            await intruder.get_info()
 
 
 @pytest.mark.parametrize("box_config", [{"lockout_threshold": 1, "lockout_seconds": 1e6}])

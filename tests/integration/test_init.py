@@ -14,8 +14,19 @@ from custom_components.fritzbox_remote_access.coordinator import LOGIN_BACKOFFS
 from custom_components.fritzbox_remote_access.entity import configuration_url
 from fritzbox_simulator import BoxUser, FritzBoxSimulator
 
-from .conftest import ENTRY_ID, PASSWORD, PROFILES, TITLE, UDN, USERNAME, BoxFactory, entry_data
-from .test_coordinator import lock_out, poll, reauth_flows
+from .conftest import (
+    ENTRY_ID,
+    PASSWORD,
+    PROFILES,
+    TITLE,
+    UDN,
+    USERNAME,
+    BoxFactory,
+    entry_data,
+    lock_out,
+    poll,
+    reauth_flows,
+)
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory

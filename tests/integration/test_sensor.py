@@ -11,8 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 
 from custom_components.fritzbox_remote_access.sensor import SENSORS
 
-from .conftest import PROFILES, UDN, assert_no_password
-from .test_coordinator import poll
+from .conftest import PROFILES, UDN, assert_no_password, poll
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory

@@ -25,8 +25,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.fritzbox_remote_access.const import DOMAIN
 from fritzbox_simulator import BoxUser, FritzBoxSimulator
 
-from .conftest import PASSWORD, PROFILES, USERNAME, assert_no_password
-from .test_coordinator import lock_out, poll, reauth_flows
+from .conftest import PASSWORD, PROFILES, USERNAME, assert_no_password, lock_out, poll, reauth_flows
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
