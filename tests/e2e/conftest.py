@@ -1,0 +1,174 @@
+"""Browser tests: a real ``hass``, the demo box and Debian's chromium, each on its own process.
+
+Home Assistant and the simulated box run as child processes on free 127.0.0.1 ports (see
+scripts/lib/demo_hass.py and demo_box.py, which scripts/develop uses too); Playwright drives
+``/usr/bin/chromium`` headless, never a downloaded browser. All of it is shared by the tests of
+a module, which run in order like one user's session.
+
+The Home Assistant test plugin blocks sockets before every test; the fixtures lift the block for
+this process (``enable_socket``) when they start things, and every test does through
+``socket_enabled``. Nothing listens in this process, so the block cannot bite between tests.
+
+Screenshots and the logs of Home Assistant and the box land in artifacts/e2e/ (git-ignored);
+Home Assistant's configuration lives in a temporary folder of the run, so that two runs at the
+same time (two terminals, say) do not meet. ``FRA_UPDATE_SCREENSHOTS=1`` also refreshes the
+README's picture in docs/images/.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import shutil
+import sys
+from typing import TYPE_CHECKING, Any
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+import pytest
+import pytest_socket
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts" / "lib"))
+
+from demo_box import DemoBox  # noqa: E402
+from demo_hass import (  # noqa: E402
+    DEMO_NAME,
+    DEMO_PASSWORD,
+    DEMO_USER,
+    HomeAssistant,
+    free_port,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from _pytest.nodes import Item
+    from _pytest.reports import TestReport
+
+ARTIFACTS = REPO / "artifacts" / "e2e"
+DOCS_IMAGES = REPO / "docs" / "images"
+CHROMIUM = Path(os.environ.get("FRA_CHROMIUM", "/usr/bin/chromium"))
+# Debian's chromium as root on a machine without outside network: no sandbox, no GPU, and none
+# of the background connections it would try at start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 1000}
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """artifacts/e2e/, without the screenshots of an earlier run."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink(missing_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def box(artifacts: Path) -> Iterator[DemoBox]:
+    """The simulated FRITZ!Box, on a free port."""
+    pytest_socket.enable_socket()
+    with (artifacts / "box.log").open("wb") as log, DemoBox(port=0, stderr=log) as demo_box:
+        yield demo_box
+
+
+@pytest.fixture(scope="module")
+def hass(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HomeAssistant]:
+    """A real Home Assistant with a new configuration, onboarded through its API."""
+    pytest_socket.enable_socket()
+    instance = HomeAssistant(tmp_path_factory.mktemp("ha-config"), free_port())
+    instance.prepare()
+    with (artifacts / "hass-output.log").open("wb") as output:
+        instance.start(output)
+        try:
+            instance.wait_until_running()
+            instance.onboard(DEMO_NAME, DEMO_USER, DEMO_PASSWORD)
+            instance.wait_until_started()
+            yield instance
+        finally:
+            instance.stop()
+            if instance.log_file.exists():
+                shutil.copyfile(instance.log_file, artifacts / "home-assistant.log")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Debian chromium, with a new temporary profile."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: scripts/setup installs Debian's chromium "
+            "(or skip these tests: scripts/test --no-e2e)"
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser) -> Iterator[Page]:
+    """One tab for the whole module: the tests are the steps of one user's visit."""
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US", timezone_id="Europe/Berlin")
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.fixture(autouse=True)
+def _sockets_for_loopback(socket_enabled: None) -> None:
+    """Let the test body reach Home Assistant's REST API on 127.0.0.1."""
+
+
+# The Home Assistant test plugin's autouse fixtures below need an asyncio loop of their own in
+# this thread, but Playwright's sync API keeps its loop marked as running here between calls.
+# What they configure or check (the loop, lingering tasks, timers and threads of an in-process
+# Home Assistant) does not exist in these tests: Home Assistant runs in a process of its own.
+
+
+@pytest.fixture(autouse=True)
+def configure_event_loop() -> None:
+    """Replace the plugin's fixture: no in-process Home Assistant loop to configure."""
+
+
+@pytest.fixture(autouse=True)
+def enable_event_loop_debug() -> None:
+    """Replace the plugin's fixture: no in-process Home Assistant loop to debug."""
+
+
+@pytest.fixture(autouse=True)
+def verify_cleanup() -> None:
+    """Replace the plugin's fixture: no in-process tasks, timers or threads to check."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: Item) -> Iterator[None]:
+    """Keep each phase's report on the test, for ``_screenshot_on_failure``."""
+    report: TestReport = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _screenshot_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Keep what the browser showed when a test failed."""
+    yield
+    report: Any = getattr(request.node, "report_call", None)
+    if report is not None and report.failed and "page" in request.fixturenames:
+        tab: Page = request.getfixturevalue("page")
+        tab.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"))

@@ -1,0 +1,202 @@
+"""What a user does in the browser, end to end: real Home Assistant, simulated box, chromium.
+
+The tests run in file order and share one browser tab: log in, add the box (a wrong password
+first), toggle remote access, watch a DDNS status change. Later steps skip when the box could
+not be added, so the first failure is the one to read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from typing import TYPE_CHECKING, Any
+
+from demo_hass import DEMO_PASSWORD, DEMO_USER
+from playwright.sync_api import Locator, Page, expect
+import pytest
+
+from .conftest import ARTIFACTS, DOCS_IMAGES, REPO
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from demo_box import DemoBox
+    from demo_hass import HomeAssistant
+
+DOMAIN = "fritzbox_remote_access"
+STRINGS: dict[str, Any] = json.loads(
+    (REPO / "custom_components" / DOMAIN / "translations" / "en.json").read_text()
+)
+ENTITY_NAMES = {
+    f"{platform}.{key}": entity["name"]
+    for platform, entities in STRINGS["entity"].items()
+    for key, entity in entities.items()
+}
+REMOTE_ACCESS = ENTITY_NAMES["switch.remote_access"]
+DDNS_STATUS_IPV4 = ENTITY_NAMES["sensor.ddns_status_ipv4"]
+NEW_ADDRESS = STRINGS["entity"]["sensor"]["ddns_status_ipv4"]["state"]["new_address"]
+
+
+def shot(page: Page, name: str) -> Path:
+    """Keep a screenshot of this step in artifacts/e2e/."""
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    """Poll ``condition`` until it holds; fail with ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.25)
+
+
+def entity_id_named(hass: HomeAssistant, name: str) -> str:
+    """The entity whose friendly name ends with the translated entity ``name``."""
+    for state in hass.request("GET", "/api/states"):
+        if state["entity_id"].split(".")[0] in ("sensor", "switch", "binary_sensor") and str(
+            state["attributes"].get("friendly_name", "")
+        ).endswith(f" {name}"):
+            return str(state["entity_id"])
+    pytest.fail(f"no entity named {name!r}")
+
+
+def open_device_page(page: Page, hass: HomeAssistant) -> None:
+    """Settings > Devices & services > the integration > its one device."""
+    page.goto(f"{hass.url}/config/integrations/integration/{DOMAIN}")
+    page.get_by_role("link", name="1 device").click()
+    expect(page).to_have_url(re.compile(r"/config/devices/device/\w+"))
+    expect(page.get_by_text(REMOTE_ACCESS, exact=True)).to_be_visible()
+
+
+def remote_access_toggle(page: Page) -> tuple[Locator, Locator]:
+    """The Remote access row's toggle on the device page: what to click, what is checked.
+
+    The visible switch (``ha-switch``) covers its checkbox input, so a user's click lands on
+    the former while the state is read from the latter.
+    """
+    row = page.locator("hui-toggle-entity-row").filter(
+        has=page.get_by_text(REMOTE_ACCESS, exact=True)
+    )
+    return row.locator("ha-switch"), row.get_by_role("switch")
+
+
+@pytest.fixture
+def box_added(hass: HomeAssistant) -> None:
+    """Skip the later steps when adding the box failed (that test tells why)."""
+    if not hass.config_entries():
+        pytest.skip("the box was not added (see test_add_box_from_the_ui)")
+
+
+def test_onboarding_done_through_the_api(hass: HomeAssistant) -> None:
+    """The fixture onboarded Home Assistant; the onboarding API reports nothing left to do."""
+    steps = hass.onboarding_steps()
+    assert all(steps.values()), steps
+
+
+def test_log_in_on_the_login_page(page: Page, hass: HomeAssistant) -> None:
+    """The demo user logs in through Home Assistant's own login page."""
+    page.goto(hass.url)
+    expect(page).to_have_url(re.compile(r"/auth/authorize"))
+    page.get_by_role("textbox", name="Username").fill(DEMO_USER)
+    page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/auth/" not in url and "auth_callback" not in url)
+    expect(page.get_by_role("link", name=re.compile("Settings"))).to_be_visible()
+    shot(page, "01-logged-in")
+
+
+def test_add_box_from_the_ui(page: Page, hass: HomeAssistant, box: DemoBox) -> None:
+    """Add integration > search > host, port, user, password: wrong password first."""
+    page.goto(f"{hass.url}/config/integrations/dashboard")
+    page.get_by_role("button", name="Add integration").click()
+    page.get_by_placeholder("Search for a brand name").fill("FRITZ!Box Remote Access")
+    page.get_by_role("button", name="FRITZ!Box Remote Access").click()
+    form = STRINGS["config"]["step"]["user"]
+    expect(page.get_by_text(form["title"])).to_be_visible()
+    page.get_by_role("textbox", name=form["data"]["host"]).fill(box.info["host"])
+    page.get_by_role("spinbutton", name=form["data"]["port"]).fill(str(box.info["port"]))
+    page.get_by_role("textbox", name=form["data"]["username"]).fill(box.info["username"])
+    page.get_by_role("textbox", name=form["data"]["password"]).fill("not-the-password")
+    page.get_by_role("button", name="Submit").click()
+
+    # The translated message, in the form's error banner (an ha-alert, role "alert").
+    error = page.locator("ha-alert").filter(has_text=STRINGS["config"]["error"]["invalid_auth"])
+    expect(error).to_be_visible()
+    expect(error.get_by_role("alert")).to_be_visible()
+    shot(page, "02-wrong-password")
+    assert not hass.config_entries()
+
+    page.get_by_role("textbox", name=form["data"]["password"]).fill(box.info["password"])
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("textbox", name="Device name")).to_have_value(re.compile("FRITZ!Box"))
+    shot(page, "03-added")
+    page.get_by_role("button", name="Skip and finish").click()
+    (entry,) = hass.config_entries()
+    assert entry["state"] == "loaded"
+
+    open_device_page(page, hass)
+    for name in (
+        REMOTE_ACCESS,
+        ENTITY_NAMES["switch.lets_encrypt"],
+        ENTITY_NAMES["sensor.ddns_provider"],
+        DDNS_STATUS_IPV4,
+        ENTITY_NAMES["sensor.certificate_state"],
+    ):
+        expect(page.get_by_text(name, exact=True)).to_be_visible()
+    expect(page.get_by_text(box.info["udn"].removeprefix("uuid:")[-12:])).to_be_visible()
+    path = shot(page, "04-device-page")
+    if os.environ.get("FRA_UPDATE_SCREENSHOTS") == "1":  # refresh the README's picture
+        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_IMAGES / "device-page.png")
+
+
+@pytest.mark.usefixtures("box_added")
+def test_toggle_remote_access(page: Page, hass: HomeAssistant, box: DemoBox) -> None:
+    """Flipping the switch on the device page switches the box's remote access."""
+    open_device_page(page, hass)
+    toggle, switch = remote_access_toggle(page)
+    expect(switch).not_to_be_checked()
+    assert box.get("remote_access_enabled") is False
+
+    toggle.click()
+    wait_for(lambda: box.get("remote_access_enabled") is True, "the box to enable remote access")
+    expect(switch).to_be_checked()
+    shot(page, "05-remote-access-on")
+
+    toggle.click()
+    wait_for(lambda: box.get("remote_access_enabled") is False, "the box to disable it again")
+    expect(switch).not_to_be_checked()
+
+
+@pytest.mark.usefixtures("box_added")
+def test_ddns_status_change_shows_after_refresh(
+    page: Page, hass: HomeAssistant, box: DemoBox
+) -> None:
+    """The box reports a new address; after a refresh the sensor row says so."""
+    open_device_page(page, hass)
+    row = page.locator("hui-sensor-entity-row").filter(
+        has=page.get_by_text(DDNS_STATUS_IPV4, exact=True)
+    )
+    expect(row).not_to_contain_text(NEW_ADDRESS)
+
+    box.set("ddns.status_ipv4", "new address")
+    # Instead of waiting for the next poll (30 s), ask for an update as Developer tools would.
+    entity_id = entity_id_named(hass, DDNS_STATUS_IPV4)
+    hass.call_service("homeassistant", "update_entity", {"entity_id": entity_id})
+    assert hass.state(entity_id)["state"] == "new_address"
+
+    page.reload()
+    expect(row).to_contain_text(NEW_ADDRESS)
+    shot(page, "06-ddns-new-address")
+
+
+def test_nothing_installed_at_start(hass: HomeAssistant) -> None:
+    """Everything Home Assistant and the integration need was there: no pip install."""
+    assert hass.installs_at_start() == []
