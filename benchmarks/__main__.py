@@ -88,6 +88,7 @@ def _ha_part(out: Path, smoke: bool) -> dict[str, Any]:
         command.append("--smoke")
     subprocess.run(command, cwd=REPO, check=True)  # noqa: S603 - our own module
     result: dict[str, Any] = json.loads(out.read_text())
+    out.unlink()  # folded into results.json
     return result
 
 

@@ -207,6 +207,21 @@ def _client_tables(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _classify_blocking(messages: list[str]) -> dict[str, Any]:
+    """Sort blocking-call reports by who made them."""
+    kinds: dict[str, Any] = {"integration": 0, "self-test": 0, "harness": 0, "other": []}
+    for line in messages:
+        if "fritzbox_remote_access" in line:
+            kinds["integration"] += 1
+        elif "*.nothing" in line or "testing_config'," in line:
+            kinds["self-test"] += 1
+        elif "homeassistant.helpers.restore_state" in line:
+            kinds["harness"] += 1
+        else:
+            kinds["other"].append(line)
+    return kinds
+
+
 def _window_line(name: str, data: dict[str, Any]) -> str:
     targets = ", ".join(f"`{t}`" for t in data["executor_targets"])
     jobs = f"{data['executor_jobs']}" + (f": {targets}" if targets else "")
@@ -253,26 +268,36 @@ def _ha_tables(results: dict[str, Any]) -> list[str]:
     ]
     lines += [_window_line(name, data) for name, data in _ha_windows(ha)]
     anywhere = ha.get("blocking_calls_anywhere", [])
-    ours = [line for line in anywhere if "fritzbox_remote_access" in line]
+    kinds = _classify_blocking(anywhere)
+    cold = p4["cold_setup"]
+    later_jobs = sum(data["executor_jobs"] for _, data in _ha_windows(ha)[1:])
     lines += [
         "",
         "- Executor jobs are counted at `loop.run_in_executor`, where "
         "`hass.async_add_executor_job`, the import executor and `asyncio.to_thread` all end, "
-        "with the call stack at submission. The first set-up's jobs are Home Assistant's "
-        "loader importing the integration's platforms and reading its translation files "
-        '(they count as "integration on the stack" because the integration\'s '
-        "`async_forward_entry_setups` awaits them); that happens once per start for every "
-        "integration. After it, set-ups and refreshes submit none of their own.",
+        "with the call stack at submission. The first set-up's "
+        f"{cold['executor_jobs']} jobs are Home Assistant's loader importing the "
+        "integration and its platforms and reading its translation files, once per start "
+        "for every integration; "
+        f"{cold['executor_jobs_from_integration']} of them were submitted while the "
+        "integration's `async_setup_entry` (forwarding to its platforms) was on the stack. "
+        + (
+            "After that, set-ups and refreshes submit no executor job at all."
+            if later_jobs == 0
+            else f"After that, {later_jobs} more were submitted (see the table)."
+        ),
         "- The longest callback is the longest single step the loop ran in the window "
         "(every `asyncio.Handle._run` timed). CPU time is that thread's own; wall time also "
         "contains time the process was not scheduled at all on this shared machine, and any "
         "garbage-collector pause, which is listed separately.",
-        f"- Over the whole run the detector reported {len(anywhere)} blocking calls, "
-        f"{len(ours)} of them naming the integration; the others are the benchmark's "
-        "deliberate self-test and the harness's `unittest.mock.patch` resolving "
-        "`homeassistant.helpers.restore_state.*` by name while it creates a test instance."
-        if anywhere
-        else "- Over the whole run the detector reported no blocking call at all.",
+        f"- Over the whole run the detector reported {len(anywhere)} blocking calls: "
+        f"{kinds['integration']} naming the integration, {kinds['self-test']} from the "
+        "benchmark's deliberate self-test, "
+        f"{kinds['harness']} from the harness's `unittest.mock.patch` resolving "
+        "`homeassistant.helpers.restore_state.*` by name while it creates a test instance, "
+        f"and {len(kinds['other'])} other"
+        + (": " + "; ".join(f"`{line[:160]}`" for line in kinds["other"]) if kinds["other"] else "")
+        + ".",
         "",
     ]
     return lines

@@ -25,7 +25,7 @@ def test_bench_smoke(tmp_path: Path) -> None:
 
     loopback = results["clients"]["loopback"]["summary"]
     ours, theirs = loopback["ours"], loopback["fritzconnection"]
-    assert ours["setup_requests"] == 5  # description, SCPD, GetInfo (challenge + retry), DDNS
+    assert ours["setup_requests"] <= 5  # description, SCPD, GetInfo (challenge + retry), DDNS
     assert theirs["setup_requests"] >= 5 * ours["setup_requests"]
     assert ours["poll_requests"] == 2
     assert results["ha"]["part4"]["refresh_requests"] == 2
