@@ -59,7 +59,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT = {"width": 1280, "height": 1000}
+VIEWPORT = {"width": 1600, "height": 1200}  # wide enough for untruncated entity names
 TIMEOUT_MS = 30_000
 
 

@@ -151,10 +151,7 @@ def test_add_box_from_the_ui(page: Page, hass: HomeAssistant, box: DemoBox) -> N
     ):
         expect(page.get_by_text(name, exact=True)).to_be_visible()
     expect(page.get_by_text(box.info["udn"].removeprefix("uuid:")[-12:])).to_be_visible()
-    path = shot(page, "04-device-page")
-    if os.environ.get("FRA_UPDATE_SCREENSHOTS") == "1":  # refresh the README's picture
-        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS_IMAGES / "device-page.png")
+    shot(page, "04-device-page")
 
 
 @pytest.mark.usefixtures("box_added")
@@ -168,7 +165,15 @@ def test_toggle_remote_access(page: Page, hass: HomeAssistant, box: DemoBox) -> 
     toggle.click()
     wait_for(lambda: box.get("remote_access_enabled") is True, "the box to enable remote access")
     expect(switch).to_be_checked()
-    shot(page, "05-remote-access-on")
+    # The integration reads the box back after switching: the port it opened shows up.
+    port_row = page.locator("hui-sensor-entity-row").filter(
+        has=page.get_by_text(ENTITY_NAMES["sensor.remote_access_port"], exact=True)
+    )
+    expect(port_row).to_contain_text(str(box.get("remote_access_port")))
+    path = shot(page, "05-remote-access-on")
+    if os.environ.get("FRA_UPDATE_SCREENSHOTS") == "1":  # the README's picture
+        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_IMAGES / "device-page.png")
 
     toggle.click()
     wait_for(lambda: box.get("remote_access_enabled") is False, "the box to disable it again")
