@@ -27,11 +27,11 @@ from .simproc import REPO, SimulatorProcess
 RESULTS_DIR = REPO / "benchmarks" / "results"
 LATENCY = 0.020
 FULL = {
-    "loopback": Plan(latency=0.0, setup_reps=15, poll_reps=5, polls=500),
+    "loopback": Plan(latency=0.0, setup_reps=15, poll_reps=5, polls=500, floor=True),
     "latency": Plan(latency=LATENCY, setup_reps=9, poll_reps=3, polls=500),
 }
 SMOKE = {
-    "loopback": Plan(latency=0.0, setup_reps=1, poll_reps=1, polls=5, warmup_polls=1),
+    "loopback": Plan(latency=0.0, setup_reps=1, poll_reps=1, polls=5, warmup_polls=1, floor=True),
     "latency": Plan(latency=LATENCY, setup_reps=1, poll_reps=1, polls=2, warmup_polls=1),
 }
 HA_BOXES = 50

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 OURS = "ours"
 FRITZCONNECTION = "fritzconnection"
 CONTENDERS = (OURS, FRITZCONNECTION)
+AIOHTTP_FLOOR = "aiohttp floor"
 _SERVICE = "X_AVM-DE_RemoteAccess1"
+_SERVICE_TYPE = "urn:dslforum-org:service:X_AVM-DE_RemoteAccess:1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +207,81 @@ class FritzConnectionClient:
             self._fc = None
 
 
-type AnyClient = OurClient | FritzConnectionClient
+class AiohttpFloor:
+    """Not a contender: what any aiohttp-based client pays for the same two requests.
+
+    The same two SOAP POSTs (same headers and bodies) through a bare ``aiohttp.ClientSession``
+    with ``DigestAuthMiddleware(preemptive=True)``; bodies are read, not parsed. The
+    difference to our client is what our own code costs.
+    """
+
+    def __init__(self, runner: asyncio.Runner, box: Box, username: str, password: str) -> None:
+        """Nothing is sent before ``setup``."""
+        self._runner = runner
+        self._url = f"http://{box.host}:{box.port}/upnp/control/x_remote"
+        self._auth = aiohttp.DigestAuthMiddleware(username, password, preemptive=True)
+        self._session: aiohttp.ClientSession | None = None
+        self._requests = tuple(
+            (
+                {
+                    "Content-Type": 'text/xml; charset="utf-8"',
+                    "SOAPACTION": f'"{_SERVICE_TYPE}#{action}"',
+                },
+                (
+                    '<?xml version="1.0" encoding="utf-8"?>\n<s:Envelope '
+                    'xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+                    's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">'
+                    f'<s:Body><u:{action} xmlns:u="{_SERVICE_TYPE}"></u:{action}></s:Body>'
+                    "</s:Envelope>"
+                ).encode(),
+            )
+            for action in ("GetInfo", "GetDDNSInfo")
+        )
+
+    async def _poll_once(self) -> None:
+        session = self._session
+        assert session is not None
+        for headers, body in self._requests:
+            async with session.post(
+                self._url, headers=headers, data=body, middlewares=(self._auth,)
+            ) as response:
+                await response.read()
+                if response.status != 200:  # noqa: PLR2004 - HTTP OK
+                    raise RuntimeError(f"floor request answered {response.status}")
+
+    async def _setup(self) -> None:
+        self._session = aiohttp.ClientSession()
+        await self._poll_once()
+
+    def setup(self) -> None:
+        """Open the session; the first poll fetches the digest challenge."""
+        self._runner.run(self._setup())
+
+    async def _polls(self, count: int) -> tuple[list[float], float]:
+        latencies: list[float] = []
+        cpu = time.process_time()
+        for _ in range(count):
+            started = time.perf_counter()
+            await self._poll_once()
+            latencies.append(time.perf_counter() - started)
+        return latencies, time.process_time() - cpu
+
+    def timed_polls(self, count: int) -> tuple[list[float], float]:
+        """Poll ``count`` times; latencies and total CPU seconds."""
+        return self._runner.run(self._polls(count))
+
+    def poll(self) -> None:
+        """One untimed poll."""
+        self.timed_polls(1)
+
+    def close(self) -> None:
+        """Close the session."""
+        if self._session is not None:
+            self._runner.run(self._session.close())
+            self._session = None
+
+
+type AnyClient = OurClient | FritzConnectionClient | AiohttpFloor
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +293,7 @@ class Plan:
     poll_reps: int
     polls: int
     warmup_polls: int = 20
+    floor: bool = False  # also poll with AiohttpFloor (a reference, not a contender)
 
 
 def _make(name: str, runner: asyncio.Runner, sim: SimulatorProcess, box: Box) -> AnyClient:
@@ -224,6 +301,8 @@ def _make(name: str, runner: asyncio.Runner, sim: SimulatorProcess, box: Box) ->
     assert info is not None
     if name == OURS:
         return OurClient(runner, box, info.username, info.password)
+    if name == AIOHTTP_FLOOR:
+        return AiohttpFloor(runner, box, info.username, info.password)
     return FritzConnectionClient(box, info.username, info.password)
 
 
@@ -238,10 +317,10 @@ def measure(sim: SimulatorProcess, plan: Plan, progress: bool = True) -> dict[st
     assert info is not None
     box = info.boxes[0]
     sim.set_latency(plan.latency)
-    results = {name: ContenderResult() for name in CONTENDERS}
+    results = {name: ContenderResult() for name in (*CONTENDERS, AIOHTTP_FLOOR)}
     with asyncio.Runner() as runner:
         # Warm-up: imports, first-use code paths, the box's nonce table; not measured.
-        for name in CONTENDERS:
+        for name in (*CONTENDERS, AIOHTTP_FLOOR):
             client = _make(name, runner, sim, box)
             client.setup()
             for _ in range(plan.warmup_polls):
@@ -251,13 +330,14 @@ def measure(sim: SimulatorProcess, plan: Plan, progress: bool = True) -> dict[st
         for rep in range(plan.setup_reps):
             for name in _order(rep):
                 client = _make(name, runner, sim, box)
+                assert not isinstance(client, AiohttpFloor)
                 sim.clear()
                 wall, cpu = client.timed_setup()
                 results[name].setups.append(SetupSample(sim.requests(), wall, cpu))
                 client.close()
 
         for rep in range(plan.poll_reps):
-            for name in _order(rep):
+            for name in (*_order(rep), *((AIOHTTP_FLOOR,) if plan.floor else ())):
                 client = _make(name, runner, sim, box)
                 client.setup()
                 for _ in range(plan.warmup_polls):
@@ -314,9 +394,14 @@ def _report(plan: Plan, results: dict[str, ContenderResult]) -> dict[str, Any]:
             [p.user_per_poll for p in theirs.polls], [p.user_per_poll for p in ours.polls]
         ),
     }
+    floor = results[AIOHTTP_FLOOR]
     return {
         "plan": asdict(plan),
         "summary": {name: results[name].summary() for name in CONTENDERS},
+        "floor": {key: value for key, value in floor.summary().items() if key.startswith("poll_")}
+        if floor.polls
+        else None,
+        "floor_samples": [asdict(p) for p in floor.polls],
         "ratios": ratios,
         "samples": {
             name: {
