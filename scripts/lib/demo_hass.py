@@ -5,8 +5,10 @@ from the working tree), runs ``hass`` on a loopback port, completes onboarding t
 Assistant's API and talks to its REST API. ``main`` is scripts/develop: the demo box and Home
 Assistant on their usual ports, the box added as a config entry, until Ctrl-C.
 
-Onboarding's "core_config" step is marked done in the configuration folder before the first
-start instead of being posted: posting it makes Home Assistant set up four unrelated
+The HTTP server's address and port go into its store (.storage/http) before each start: Home
+Assistant 2026.10 no longer takes them from configuration.yaml for good. Onboarding's
+"core_config" step is marked done in the configuration folder before the first start instead
+of being posted: posting it makes Home Assistant set up four unrelated
 integrations (Met.no, Google Translate, Radio Browser, shopping list), which would pip-install
 their libraries and reach out to the internet. Location, units and time zone come from
 configuration.yaml instead.
@@ -58,17 +60,17 @@ homeassistant:
 
 frontend:
 config:
-
-http:
-  server_host: 127.0.0.1
-  server_port: !env_var FRA_HA_PORT 8123  # scripts/develop --ha-port sets it
+# No http: here. Home Assistant 2026.10 keeps its HTTP settings in .storage/http (YAML would be
+# migrated once, as a trial to confirm in the UI); scripts/develop writes the listen address
+# (127.0.0.1 only) and port there before each start.
 
 logger:
   default: warning
   logs:
     # Shows "Attempting install" should Home Assistant ever pip-install something at start.
     homeassistant.util.package: info
-    custom_components.{domain}: debug
+    # debug shows every request to the box
+    custom_components.{domain}: info
     # The ffmpeg integration always loads, but nothing here needs the (large) ffmpeg program.
     haffmpeg: critical
 """
@@ -86,8 +88,10 @@ def free_port() -> int:
 
 
 def port_in_use(port: int) -> bool:
-    """Whether something on 127.0.0.1 already holds ``port``."""
+    """Whether something on 127.0.0.1 already listens on ``port``."""
     with socket.socket() as probe:
+        # As servers do: connections of an earlier run waiting in TIME_WAIT do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -129,16 +133,28 @@ class HomeAssistant:
             if link.exists():
                 raise HomeAssistantError(f"{link} exists and is not a link to the working tree")
             link.symlink_to(os.path.relpath(INTEGRATION, link.parent))
-        onboarding = self.config_dir / ".storage" / "onboarding"
-        if not onboarding.exists():
-            onboarding.parent.mkdir(exist_ok=True)
-            store = {
-                "version": 4,
-                "minor_version": 1,
-                "key": "onboarding",
-                "data": {"done": ["core_config"]},
-            }
-            onboarding.write_text(json.dumps(store, indent=2))
+        storage = self.config_dir / ".storage"
+        storage.mkdir(exist_ok=True)
+        if not (storage / "onboarding").exists():
+            done = {"done": ["core_config"]}
+            onboarding = {"version": 4, "minor_version": 1, "key": "onboarding", "data": done}
+            (storage / "onboarding").write_text(json.dumps(onboarding, indent=2))
+        self._write_http_settings(storage / "http")
+
+    def _write_http_settings(self, path: Path) -> None:
+        """Listen on 127.0.0.1:port only; keep every other HTTP setting as it is.
+
+        A new store is written in the store's first version, which Home Assistant migrates and
+        completes with its defaults as for any old installation.
+        """
+        listen = {"server_host": ["127.0.0.1"], "server_port": self.port}
+        if path.exists():
+            store = json.loads(path.read_text())
+            settings = store["data"] if store["version"] == 1 else store["data"]["stable"]
+            settings.update(listen)
+        else:
+            store = {"version": 1, "minor_version": 1, "key": "http", "data": listen}
+        path.write_text(json.dumps(store, indent=2))
 
     # -- process ---------------------------------------------------------------------------
 
@@ -149,7 +165,6 @@ class HomeAssistant:
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT if output is not None else None,
-            env={**os.environ, "FRA_HA_PORT": str(self.port)},
             start_new_session=True,
             preexec_fn=die_with_parent,  # noqa: PLW1509  # only calls prctl
         )
