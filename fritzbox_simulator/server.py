@@ -56,7 +56,11 @@ def html_error(status: int, headers: Mapping[str, str] | None = None) -> web.Res
         f"<HTML><HEAD><TITLE>{title} (ERR_NONE)</TITLE></HEAD>"
         f"<BODY><H1>{title}</H1><BR>ERR_NONE<HR><B>{AUTH_SERVER}</B></BODY></HTML>\r\n"
     )
-    response = web.Response(status=status, text=body, content_type="text/html")
+    # Exactly "text/html" as a box sends it (aiohttp would add a charset): fritzconnection,
+    # for one, only accepts a missing igddesc.xml when the 404 says precisely that.
+    response = web.Response(
+        status=status, body=body.encode(), headers={hdrs.CONTENT_TYPE: "text/html"}
+    )
     response.headers[hdrs.SERVER] = AUTH_SERVER
     response.headers.update(headers or {})
     return response
