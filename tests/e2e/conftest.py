@@ -23,7 +23,7 @@ import shutil
 import sys
 from typing import TYPE_CHECKING, Any
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 import pytest
 import pytest_socket
 
@@ -40,7 +40,7 @@ from demo_hass import (  # noqa: E402
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator, Iterator
 
     from _pytest.nodes import Item
     from _pytest.reports import TestReport
@@ -59,7 +59,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT = {"width": 1600, "height": 1200}  # wide enough for untruncated entity names
+VIEWPORT: ViewportSize = {"width": 1600, "height": 1200}  # entity names untruncated
 TIMEOUT_MS = 30_000
 
 
@@ -157,7 +157,7 @@ def verify_cleanup() -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: Item) -> Iterator[None]:
+def pytest_runtest_makereport(item: Item) -> Generator[None, TestReport, TestReport]:
     """Keep each phase's report on the test, for ``_screenshot_on_failure``."""
     report: TestReport = yield
     setattr(item, f"report_{report.when}", report)
