@@ -7,11 +7,10 @@ Assistant on their usual ports, the box added as a config entry, until Ctrl-C.
 
 The HTTP server's address and port go into its store (.storage/http) before each start: Home
 Assistant 2026.10 no longer takes them from configuration.yaml for good. Onboarding's
-"core_config" step is marked done in the configuration folder before the first start instead
-of being posted: posting it makes Home Assistant set up four unrelated
-integrations (Met.no, Google Translate, Radio Browser, shopping list), which would pip-install
-their libraries and reach out to the internet. Location, units and time zone come from
-configuration.yaml instead.
+"core_config" step is marked done in the configuration folder before the first start instead of
+being posted: posting it makes Home Assistant set up four unrelated integrations (Met.no, Google
+Translate, Radio Browser, shopping list), which would pip-install their libraries and reach out
+to the internet. Location, units and time zone come from configuration.yaml instead.
 """
 
 from __future__ import annotations
