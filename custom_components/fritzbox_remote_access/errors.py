@@ -26,7 +26,7 @@ from .tr064 import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Mapping
 
     from .coordinator import FritzRemoteAccessCoordinator
 
@@ -95,12 +95,21 @@ def ha_error(
     *,
     right: Right = Right.APP,
     error_type: type[HomeAssistantError] = HomeAssistantError,
+    upnp_keys: Mapping[int, str] | None = None,
+    placeholders: Mapping[str, str] | None = None,
 ) -> HomeAssistantError:
-    """Translate a client error into ``error_type`` with a translated message."""
+    """Translate a client error into ``error_type`` with a translated message.
+
+    ``upnp_keys`` gives UPnP codes the meaning one action documents for them (SetConfig's
+    402 and 820); ``placeholders`` adds what those messages name.
+    """
+    key = error_translation_key(err, right)
+    if upnp_keys and isinstance(err, TR064UPnPError) and err.code in upnp_keys:
+        key = upnp_keys[err.code]
     return error_type(
         translation_domain=DOMAIN,
-        translation_key=error_translation_key(err, right),
-        translation_placeholders=error_placeholders(err, host),
+        translation_key=key,
+        translation_placeholders={**error_placeholders(err, host), **(placeholders or {})},
     )
 
 
@@ -109,6 +118,8 @@ async def async_box_call[T](
     call: Callable[[], Awaitable[T]],
     *,
     right: Right,
+    upnp_keys: Mapping[int, str] | None = None,
+    placeholders: Mapping[str, str] | None = None,
 ) -> T:
     """Run one action for an entity or a service; failures become translated errors.
 
@@ -125,7 +136,9 @@ async def async_box_call[T](
         coordinator.login_backoff.block()
         raise ha_error(err, coordinator.host) from err
     except TR064Error as err:
-        raise ha_error(err, coordinator.host, right=right) from err
+        raise ha_error(
+            err, coordinator.host, right=right, upnp_keys=upnp_keys, placeholders=placeholders
+        ) from err
 
 
 def flow_error(err: TR064Error) -> str:

@@ -24,6 +24,7 @@ from custom_components.fritzbox_remote_access import (
     const,
     errors,
     sensor,
+    services,
     switch,
 )
 from custom_components.fritzbox_remote_access.tr064 import (
@@ -158,6 +159,8 @@ def _exception_keys() -> set[str]:
     used |= {key for _, key in errors._ERROR_KEYS}
     used |= set(errors._PERMISSION_KEYS.values())
     used.add(errors.UNKNOWN_ERROR_KEY)
+    # The meanings SetConfig gives its UPnP codes, passed to the error mapping.
+    used |= set(services.SET_CONFIG_ERROR_KEYS)
     return {f"exceptions.{key}.message" for key in used}
 
 
@@ -173,11 +176,17 @@ def _service_keys() -> set[str]:
     keys: set[str] = set()
     for service, spec in (yaml.safe_load(services_yaml.read_text("utf-8")) or {}).items():
         keys |= {f"services.{service}.name", f"services.{service}.description"}
-        for field in (spec or {}).get("fields", {}):
+        for field, field_spec in (spec or {}).get("fields", {}).items():
             keys |= {
                 f"services.{service}.fields.{field}.name",
                 f"services.{service}.fields.{field}.description",
             }
+            # Select selectors with a translation key get their options translated.
+            select = ((field_spec or {}).get("selector") or {}).get("select") or {}
+            if translation_key := select.get("translation_key"):
+                keys |= {
+                    f"selector.{translation_key}.options.{option}" for option in select["options"]
+                }
     return keys
 
 
