@@ -2,10 +2,23 @@
 # shellcheck shell=bash
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
-VENV="$REPO/.venv"
 USERLAND="$REPO/scripts/lib/debian-userland"
 MIN_PYTHON="3.14.2"
-# What the venv was built from: a change to any of these makes scripts/setup install again.
+LEGS=(current oldest)
+
+# Two test legs, each its own venv: the Home Assistant we target, and the oldest one the
+# integration declares in hacs.json. FRA_LEG picks one for scripts/run; "current" by default.
+select_leg() {
+    LEG=$1
+    case "$LEG" in
+        current) VENV="$REPO/.venv" REQUIREMENTS="$REPO/requirements_test.txt" ;;
+        oldest) VENV="$REPO/.venv-oldest" REQUIREMENTS="$REPO/requirements_oldest.txt" ;;
+        *) echo "unknown test leg '$LEG' (one of: ${LEGS[*]})" >&2; return 1 ;;
+    esac
+}
+select_leg "${FRA_LEG:-current}"
+
+# What a venv was built from: a change to any of these makes scripts/setup install again.
 SETUP_INPUTS=("$REPO"/requirements_*.txt "$REPO/scripts/lib/env.sh" "$REPO/scripts/setup")
 
 python_is_new_enough() {
