@@ -24,3 +24,9 @@ LOGIN_BLOCKED_MAX_PAUSE: Final = timedelta(minutes=30)
 
 ISSUE_INSUFFICIENT_RIGHTS: Final = "insufficient_rights"
 ISSUE_CERTIFICATE_MISMATCH: Final = "certificate_mismatch"
+
+# Data of the certificate issue, read by its fix flow: the entry, the certificate the box
+# presented (to pin) and the one we had pinned when it was refused (the block applies to it).
+FIX_DATA_ENTRY_ID: Final = "entry_id"
+FIX_DATA_FINGERPRINT: Final = "fingerprint"
+FIX_DATA_PINNED: Final = "pinned"

@@ -18,6 +18,9 @@ from .const import (
     CONF_FINGERPRINT,
     CONF_USE_TLS,
     DOMAIN,
+    FIX_DATA_ENTRY_ID,
+    FIX_DATA_FINGERPRINT,
+    FIX_DATA_PINNED,
     ISSUE_CERTIFICATE_MISMATCH,
     ISSUE_INSUFFICIENT_RIGHTS,
     LOGGER,
@@ -107,6 +110,7 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
         )
         self.host: str = entry.data[CONF_HOST]
         self.use_tls: bool = entry.data.get(CONF_USE_TLS, False)
+        self.pinned_fingerprint: str | None = entry.data.get(CONF_FINGERPRINT)
         self.client = FritzBoxRemoteAccess(
             async_get_clientsession(hass),
             self.host,
@@ -114,7 +118,7 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
             password=entry.data[CONF_PASSWORD],
             port=entry.data.get(CONF_PORT),
             use_tls=self.use_tls,
-            fingerprint=entry.data.get(CONF_FINGERPRINT),
+            fingerprint=self.pinned_fingerprint,
         )
         # Kept per entry beyond this coordinator: set-up retries and reloads make new ones,
         # and they must not knock on a box that still blocks us.
@@ -134,8 +138,8 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
 
     async def _async_setup(self) -> None:
         """Read the description and the device data once; they do not change between polls."""
-        if (until := self.login_backoff.paused_until()) is not None:
-            raise self.paused_error(until)
+        if (blocked := self.blocked_error()) is not None:
+            raise blocked
         try:
             await self.client.connect()
             self.device_info = await self.client.get_device_info()
@@ -144,8 +148,8 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
 
     async def _async_update_data(self) -> FritzRemoteAccessData:
         """Fetch GetInfo and GetDDNSInfo, unless the box asked us to stay away."""
-        if (until := self.login_backoff.paused_until()) is not None:
-            raise self.paused_error(until)
+        if (blocked := self.blocked_error()) is not None:
+            raise blocked
         try:
             remote_access = await self.client.get_info()
             ddns = await self.client.get_ddns_info()
@@ -161,18 +165,52 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
         if isinstance(err, TR064LoginBlockedError):
             return self.paused_error(self.login_backoff.block())
         if isinstance(err, TR064PermissionError):
-            self._create_issue(
-                ISSUE_INSUFFICIENT_RIGHTS,
-                {"username": self.config_entry.data[CONF_USERNAME]},
-            )
+            # No username in it: Home Assistant puts issues into diagnostics unredacted.
+            self._create_issue(ISSUE_INSUFFICIENT_RIGHTS, {})
         elif isinstance(err, TR064CertificateMismatchError):
-            self._create_issue(
-                ISSUE_CERTIFICATE_MISMATCH,
-                {"fingerprint": err.fingerprint or "?"},
-            )
+            self.reject_certificate(err)
         if isinstance(err, TR064AuthenticationError):
             return ha_error(err, self.host, error_type=ConfigEntryAuthFailed)
         return ha_error(err, self.host, error_type=UpdateFailed)
+
+    def blocked_error(
+        self, error_type: type[HomeAssistantError] = UpdateFailed
+    ) -> HomeAssistantError | None:
+        """Why nothing may be sent to the box now, or None when requests may go out."""
+        if self.certificate_rejected():
+            # Not even a TLS handshake until the user has accepted (or replaced) the certificate.
+            mismatch = TR064CertificateMismatchError(None, self.pinned_fingerprint)
+            return ha_error(mismatch, self.host, error_type=error_type)
+        if (until := self.login_backoff.paused_until()) is not None:
+            return self.paused_error(until, error_type)
+        return None
+
+    def certificate_rejected(self) -> bool:
+        """Whether the box refused our pinned certificate and the user has not decided yet.
+
+        The repair issue is the record: its fix flow, or a reconfiguration that pins another
+        certificate, ends the block; a coordinator with another pin is not blocked by it.
+        """
+        issue = ir.async_get(self.hass).async_get_issue(
+            DOMAIN, self._issue_id(ISSUE_CERTIFICATE_MISMATCH)
+        )
+        return (
+            issue is not None
+            and issue.data is not None
+            and issue.data.get(FIX_DATA_PINNED) == self.pinned_fingerprint
+        )
+
+    def reject_certificate(self, err: TR064CertificateMismatchError) -> None:
+        """Stop talking to the box and ask the user whether to trust its new certificate."""
+        self._create_issue(
+            ISSUE_CERTIFICATE_MISMATCH,
+            {"fingerprint": err.fingerprint or "?"},
+            data={
+                FIX_DATA_ENTRY_ID: self.config_entry.entry_id,
+                FIX_DATA_FINGERPRINT: err.fingerprint,
+                FIX_DATA_PINNED: self.pinned_fingerprint,
+            },
+        )
 
     def paused_error(
         self, until: datetime, error_type: type[HomeAssistantError] = UpdateFailed
@@ -190,12 +228,19 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
     def _issue_id(self, kind: str) -> str:
         return issue_id(kind, self.config_entry.entry_id)
 
-    def _create_issue(self, kind: str, placeholders: dict[str, str]) -> None:
+    def _create_issue(
+        self,
+        kind: str,
+        placeholders: dict[str, str],
+        data: dict[str, str | int | float | None] | None = None,
+    ) -> None:
         ir.async_create_issue(
             self.hass,
             DOMAIN,
             self._issue_id(kind),
-            is_fixable=False,
+            data=data,
+            # Fixable issues carry what their fix flow needs.
+            is_fixable=data is not None,
             is_persistent=False,
             severity=ir.IssueSeverity.ERROR,
             translation_key=kind,

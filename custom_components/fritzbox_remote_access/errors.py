@@ -123,12 +123,18 @@ async def async_box_call[T](
 ) -> T:
     """Run one action for an entity or a service; failures become translated errors.
 
-    A rejected login starts re-authentication; while the box blocks logins nothing is sent.
+    A rejected login starts re-authentication; a refused certificate stops all requests until
+    the user decides; while the box blocks logins nothing is sent.
     """
-    if (until := coordinator.login_backoff.paused_until()) is not None:
-        raise coordinator.paused_error(until, HomeAssistantError)
+    if (blocked := coordinator.blocked_error(HomeAssistantError)) is not None:
+        raise blocked
     try:
         return await call()
+    except TR064CertificateMismatchError as err:
+        coordinator.reject_certificate(err)
+        # The entities go unavailable now, not only at the next (blocked) poll.
+        coordinator.async_set_update_error(ha_error(err, coordinator.host))
+        raise ha_error(err, coordinator.host) from err
     except TR064AuthenticationError as err:
         coordinator.config_entry.async_start_reauth(coordinator.hass)
         raise ha_error(err, coordinator.host) from err

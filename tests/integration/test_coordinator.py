@@ -145,10 +145,8 @@ async def test_missing_rights_raise_repair_issue(
     issue = issue_registry.async_get_issue(DOMAIN, f"insufficient_rights_{ENTRY_ID}")
     assert issue is not None
     assert issue.translation_key == "insufficient_rights"
-    assert issue.translation_placeholders == {
-        "title": init_integration.title,
-        "username": USERNAME,
-    }
+    # No username: Home Assistant adds issues to diagnostics unredacted.
+    assert issue.translation_placeholders == {"title": init_integration.title}
     assert issue.severity is ir.IssueSeverity.ERROR
     assert init_integration.runtime_data.last_exception.translation_key == (
         "insufficient_rights_app"

@@ -2,13 +2,14 @@
 
 Keys are collected from the code itself: config flow steps and their schemas, error and abort
 keys, entity descriptions and their options, ``translation_key=`` of raised errors, the error
-mapping, and repair issue ids. A key the code uses but the files lack fails, and so does a key
-in the files that nothing uses.
+mapping, repair issue ids and their fix flows. A key the code uses but the files lack fails,
+and so does a key in the files that nothing uses.
 """
 
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 from pathlib import Path
 import re
@@ -23,6 +24,7 @@ from custom_components.fritzbox_remote_access import (
     config_flow,
     const,
     errors,
+    repairs,
     sensor,
     services,
     switch,
@@ -165,8 +167,19 @@ def _exception_keys() -> set[str]:
 
 
 def _issue_keys() -> set[str]:
+    """Every issue has a title; a fixable one the texts of its fix flow, the others a text."""
     issues = {value for name, value in vars(const).items() if name.startswith("ISSUE_")}
-    return {f"issues.{issue}.{part}" for issue in issues for part in ("title", "description")}
+    keys = {f"issues.{issue}.title" for issue in issues}
+    for issue in issues:
+        if (flow := repairs.FIX_FLOWS.get(issue)) is None:
+            keys.add(f"issues.{issue}.description")
+            continue
+        tree = ast.parse(inspect.getsource(flow))
+        base = f"issues.{issue}.fix_flow"
+        for step in keyword_constants(tree, "step_id"):
+            keys |= {f"{base}.step.{step}.title", f"{base}.step.{step}.description"}
+        keys |= {f"{base}.abort.{reason}" for reason in keyword_constants(tree, "reason")}
+    return keys
 
 
 def _service_keys() -> set[str]:
@@ -254,10 +267,9 @@ def test_fixed_placeholders(language: str) -> None:
     exceptions = load(language)["exceptions"]
     assert placeholders(exceptions["login_blocked_paused"]["message"]) <= {"host", "time"}
     issues = load(language)["issues"]
-    assert placeholders(issues["insufficient_rights"]["description"]) <= {"title", "username"}
-    assert placeholders(issues["certificate_mismatch"]["description"]) <= {
-        "title",
-        "fingerprint",
-    }
+    assert placeholders(issues["insufficient_rights"]["description"]) <= {"title"}
+    confirm = issues["certificate_mismatch"]["fix_flow"]["step"]["confirm"]
+    assert placeholders(confirm["title"]) <= {"title"}
+    assert placeholders(confirm["description"]) == {"fingerprint"}
     for issue in issues.values():
         assert placeholders(issue["title"]) <= {"title"}
