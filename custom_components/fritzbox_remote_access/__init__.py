@@ -14,6 +14,7 @@ from .coordinator import (
     FritzRemoteAccessCoordinator,
     issue_id,
 )
+from .log_filter import async_redact_service_data
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -25,8 +26,12 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the service actions once, for all boxes: they name their entry."""
+    """Register the service actions once, for all boxes: they name their entry.
+
+    Their data holds passwords, which core would log: a filter keeps it out of the log.
+    """
     async_setup_services(hass)
+    async_redact_service_data(hass, DOMAIN)
     return True
 
 

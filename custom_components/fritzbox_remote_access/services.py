@@ -53,6 +53,7 @@ ATTR_SERVER_IPV4: Final = "server_ipv4"
 ATTR_SERVER_IPV6: Final = "server_ipv6"
 
 PORT_RANGE: Final = (1, 65535)
+DDNS_BOTH_TOGETHER: Final = "ddns_both_together"
 
 # SetConfig's own answers (specification, table 3). 820 means either "this name belongs to a
 # user without configuration rights" or "username or password not valid"; the box sends the
@@ -111,6 +112,9 @@ def _port(value: int) -> int:
 
 def _mode(value: Any) -> DDNSMode:
     text = cv.string(value).strip().lower()
+    if text == DDNS_BOTH_TOGETHER:
+        # AVM's specification spells ddns_together so; the box gets its own spelling anyway.
+        return DDNSMode.TOGETHER
     try:
         return DDNSMode(text)
     except ValueError:
