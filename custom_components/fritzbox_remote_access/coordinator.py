@@ -26,6 +26,7 @@ from .const import (
     LOGGER,
     LOGIN_BLOCKED_FIRST_PAUSE,
     LOGIN_BLOCKED_MAX_PAUSE,
+    REQUEST_TIMEOUT,
     SCAN_INTERVAL,
 )
 from .errors import ha_error
@@ -119,6 +120,7 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
             port=entry.data.get(CONF_PORT),
             use_tls=self.use_tls,
             fingerprint=self.pinned_fingerprint,
+            timeout=REQUEST_TIMEOUT,
         )
         # Kept per entry beyond this coordinator: set-up retries and reloads make new ones,
         # and they must not knock on a box that still blocks us.

@@ -256,8 +256,11 @@ async def test_certificate_fix_flow(
     new_fingerprint = await new_certificate(box)
     assert new_fingerprint != old_fingerprint
 
-    # The next poll meets the new certificate: a fixable issue carrying it.
+    # The next poll meets the new certificate: a fixable issue carrying it. The handshake
+    # ends there: no request, so no login, reaches the box with the other certificate.
+    box.log.clear()
     await poll(hass, freezer)
+    assert box.log.entries == []
     assert hass.states.get(STATUS_IPV4).state == STATE_UNAVAILABLE
     assert hass.states.get(REMOTE_ACCESS).state == STATE_UNAVAILABLE
     listed = (await active_issues(hass_ws_client, hass))[CERTIFICATE_ISSUE]
@@ -333,11 +336,13 @@ async def test_action_meets_new_certificate(
     """A switch, not a poll, is first to meet the new certificate: same issue, same silence."""
     box, counter, entry = loaded_tls.box, loaded_tls.counter, loaded_tls.entry
     new_fingerprint = await new_certificate(box)
+    box.log.clear()
     with pytest.raises(HomeAssistantError) as raised:
         await hass.services.async_call(
             SWITCH_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: REMOTE_ACCESS}, blocking=True
         )
     assert raised.value.translation_key == "certificate_mismatch"
+    assert box.log.entries == []
     assert box.state.remote_access_enabled is True
     issue = ir.async_get(hass).async_get_issue(DOMAIN, CERTIFICATE_ISSUE)
     assert issue is not None
@@ -372,9 +377,11 @@ async def test_certificate_changed_before_setup(
     """Refused at set-up: retries send nothing; accepting the certificate sets the entry up."""
     box, counter, entry = tls.box, tls.counter, tls.entry
     new_fingerprint = await new_certificate(box)
+    box.log.clear()
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert box.log.entries == []
     assert "another TLS certificate" in (entry.reason or "")
     assert ir.async_get(hass).async_get_issue(DOMAIN, CERTIFICATE_ISSUE) is not None
 
