@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
-from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryNotReady,
+    HomeAssistantError,
+)
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -137,6 +141,28 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
     def capabilities(self) -> Capabilities:
         """What the box's firmware offers."""
         return self.client.capabilities
+
+    async def async_config_entry_first_refresh(self) -> None:
+        """Fail set-up with the translated reason of the failed first refresh.
+
+        Home Assistant 2026.3 raises a bare ConfigEntryNotReady, so the entry would retry
+        without saying why; later versions pass the reason on themselves.
+        """
+        try:
+            await super().async_config_entry_first_refresh()
+        except ConfigEntryNotReady as err:
+            cause = err.__cause__
+            if (
+                err.translation_key is not None
+                or not isinstance(cause, HomeAssistantError)
+                or cause.translation_key is None
+            ):
+                raise
+            raise ConfigEntryNotReady(
+                translation_domain=cause.translation_domain,
+                translation_key=cause.translation_key,
+                translation_placeholders=cause.translation_placeholders,
+            ) from cause
 
     async def _async_setup(self) -> None:
         """Read the description and the device data once; they do not change between polls."""

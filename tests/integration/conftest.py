@@ -5,15 +5,26 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator
 from datetime import timedelta
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from unittest.mock import PropertyMock, patch
 
 import aiohttp
 from homeassistant.config_entries import SOURCE_REAUTH
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, Platform
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_USERNAME,
+    MAJOR_VERSION,
+    MINOR_VERSION,
+    Platform,
+)
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
 
 from custom_components.fritzbox_remote_access.const import (
     CONF_FINGERPRINT,
@@ -30,7 +41,6 @@ if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers import entity_registry as er
-    from syrupy.assertion import SnapshotAssertion
 
 USERNAME = "ha-user"
 # Clearly fake; tests check that it never shows up in states, registries or snapshots.
@@ -54,10 +64,43 @@ def _custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/."""
 
 
+# Older Home Assistant versions serialise registry entries and state attributes differently, so
+# each test leg has its own snapshots, in a sibling of snapshots/: syrupy searches a snapshot
+# directory recursively and would count (and on --snapshot-update delete) the other leg's
+# snapshots as unused.
+SNAPSHOT_DIRS: dict[tuple[int, int], str] = {(2026, 3): "snapshots-ha2026.3"}
+SNAPSHOT_DIR = SNAPSHOT_DIRS.get((MAJOR_VERSION, MINOR_VERSION), "snapshots")
+
+
+class VersionedSnapshotExtension(HomeAssistantSnapshotExtension):
+    """Home Assistant's snapshot format, in the directory of the running version."""
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """Return the snapshot directory for this Home Assistant version."""
+        return str(Path(test_location.filepath).parent / SNAPSHOT_DIR)
+
+
 @pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Serialise states and registry entries the Home Assistant way (plain syrupy wins else)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+def snapshot(request: pytest.FixtureRequest) -> SnapshotAssertion:
+    """Serialise states and registry entries the Home Assistant way, into this leg's directory.
+
+    Made as syrupy's own fixture makes it, not from Home Assistant's: every snapshot assertion
+    registers its directory with syrupy, and Home Assistant's would register snapshots/ on the
+    older leg too, where syrupy would then call those snapshots unused (failing the run, and
+    deleting them on --snapshot-update).
+    """
+    options = request.config.option
+    extra: dict[str, Any] = {}
+    if hasattr(options, "update_new_snapshots_only"):  # not in the older leg's syrupy 5.0
+        extra["update_new_snapshots_only"] = options.update_new_snapshots_only
+    return SnapshotAssertion(
+        session=request.config._syrupy,  # where syrupy keeps its session
+        extension_class=VersionedSnapshotExtension,
+        test_location=PyTestLocation(request.node),
+        update_snapshots=options.update_snapshots,
+        **extra,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import (
+    device_registry as dr,
+    issue_registry as ir,
+    update_coordinator,
+)
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -199,6 +204,34 @@ async def test_setup_retry(
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
     assert mock_config_entry.reason is not None
     assert mock_config_entry.error_reason_translation_key == key
+
+
+async def test_setup_retry_reason_from_a_bare_not_ready(
+    hass: HomeAssistant,
+    box: FritzBoxSimulator,
+    mock_config_entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Home Assistant 2026.3 drops the failed first refresh's reason; the entry keeps it."""
+
+    coordinator_class = update_coordinator.DataUpdateCoordinator
+    first_refresh = coordinator_class.async_config_entry_first_refresh
+
+    async def as_on_2026_3(self: Any) -> None:
+        try:
+            await first_refresh(self)
+        except ConfigEntryNotReady as err:
+            raise ConfigEntryNotReady from err.__cause__
+
+    monkeypatch.setattr(coordinator_class, "async_config_entry_first_refresh", as_on_2026_3)
+    _no_rights(box)
+    mock_config_entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert mock_config_entry.error_reason_translation_key == "insufficient_rights_app"
+    assert mock_config_entry.reason is not None
+    assert "Restricted FRITZ!Box settings for apps" in mock_config_entry.reason
 
 
 @pytest.mark.parametrize("box_config", [{"lockout_threshold": 1, "lockout_seconds": 1e6}])

@@ -16,7 +16,7 @@ from custom_components.fritzbox_remote_access import binary_sensor, sensor, swit
 from custom_components.fritzbox_remote_access.const import DOMAIN
 from custom_components.fritzbox_remote_access.tr064 import client
 
-from .conftest import PASSWORD, USERNAME
+from .conftest import PASSWORD, SNAPSHOT_DIRS, USERNAME
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -143,10 +143,24 @@ def test_icons_match_entities() -> None:
 
 
 def test_snapshots_hold_no_password() -> None:
-    """The stored snapshots show the box's data, never the fake test password."""
-    snapshots = sorted((Path(__file__).parent / "snapshots").glob("*.ambr"))
-    assert snapshots
+    """The stored snapshots (of every test leg) show the box's data, never the test password."""
+    snapshots = sorted(Path(__file__).parent.glob("snapshots*/*.ambr"))
+    assert {path.parent.name for path in snapshots} == {"snapshots", *SNAPSHOT_DIRS.values()}
     for path in snapshots:
         text = path.read_text("utf-8")
-        assert PASSWORD not in text, path.name
+        assert PASSWORD not in text, path
         assert USERNAME in text or "remote_access_user" not in text
+
+
+def _snapshot_names(directory: Path) -> dict[str, list[str]]:
+    return {
+        path.name: re.findall(r"^# name: (.+)$", path.read_text("utf-8"), re.MULTILINE)
+        for path in sorted(directory.glob("*.ambr"))
+    }
+
+
+@pytest.mark.parametrize("directory", sorted(SNAPSHOT_DIRS.values()))
+def test_snapshots_of_every_leg_match(directory: str) -> None:
+    """Each test leg keeps the same snapshots: a test updated on one leg only shows up here."""
+    here = Path(__file__).parent
+    assert _snapshot_names(here / directory) == _snapshot_names(here / "snapshots")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+import aiohttp
+from aiohttp import client_middleware_digest_auth
 import pytest
 
 from custom_components.fritzbox_remote_access.tr064 import (
@@ -12,9 +14,11 @@ from custom_components.fritzbox_remote_access.tr064 import (
     DDNSStatus,
     LetsEncryptState,
     TR064ActionFailedError,
+    TR064AuthenticationError,
     TR064InvalidArgumentError,
     TR064PermissionError,
     TR064UnsupportedError,
+    client as client_module,
     fetch_udn,
 )
 from custom_components.fritzbox_remote_access.tr064.soap import build_envelope
@@ -23,8 +27,6 @@ from fritzbox_simulator import BoxUser
 from .conftest import PASSWORD, USERNAME
 
 if TYPE_CHECKING:
-    import aiohttp
-
     from fritzbox_simulator import FritzBoxSimulator
 
     from .conftest import BoxFactory, ClientFactory
@@ -346,3 +348,50 @@ async def test_session_is_left_alone(
     ) as response:
         assert response.status == 401
     assert box.log.entries[-1].authenticated is False
+
+
+def _escape_quotes_only(value: str) -> str:
+    """How aiohttp 3.13 (Home Assistant 2026.3) quotes digest header values."""
+    return value.replace('"', '\\"')
+
+
+@pytest.fixture(params=["installed", "3.13"])
+def aiohttp_quoting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The installed aiohttp, and the same with aiohttp 3.13's quoting of digest values."""
+    if request.param == "3.13":
+        monkeypatch.setattr(client_middleware_digest_auth, "escape_quotes", _escape_quotes_only)
+        monkeypatch.setattr(client_module, "escape_quotes", _escape_quotes_only)
+    return str(request.param)
+
+
+BACKSLASH_USER = 'office\\remote "ha"'
+
+
+async def test_username_with_backslash_logs_in(
+    box_factory: BoxFactory, make_client: ClientFactory, aiohttp_quoting: str
+) -> None:
+    """Backslashes and quotes in the username reach the box intact, whatever aiohttp does."""
+    box = await box_factory(users=(BoxUser(BACKSLASH_USER, PASSWORD),))
+    client = make_client(box, username=BACKSLASH_USER)
+    await client.get_info()
+    assert [(e.authenticated, e.username) for e in box.log.entries if e.action] == [
+        (False, None),
+        (True, BACKSLASH_USER),
+    ]
+
+
+async def test_aiohttp_quoting_alone_loses_the_backslash(
+    box_factory: BoxFactory, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Why the client corrects aiohttp 3.13: its middleware as it is cannot log this user in."""
+    monkeypatch.setattr(client_middleware_digest_auth, "escape_quotes", _escape_quotes_only)
+    monkeypatch.setattr(
+        client_module,
+        "_digest_auth",
+        lambda username, password: aiohttp.DigestAuthMiddleware(
+            username, password, preemptive=True
+        ),
+    )
+    box = await box_factory(users=(BoxUser(BACKSLASH_USER, PASSWORD),))
+    with pytest.raises(TR064AuthenticationError):
+        await make_client(box, username=BACKSLASH_USER).get_info()

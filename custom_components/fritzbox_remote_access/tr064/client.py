@@ -18,9 +18,10 @@ from http import HTTPStatus
 import logging
 import ssl
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import aiohttp
+from aiohttp.client_middleware_digest_auth import escape_quotes
 from yarl import URL
 
 from .const import (
@@ -93,6 +94,8 @@ from .soap import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from aiohttp.payload import Payload
+
 _LOGGER = logging.getLogger(__name__)
 
 _TOGETHER_SPELLINGS = ("ddns_together", "ddns_both_together")
@@ -134,6 +137,33 @@ class _CertificateRecorder(aiohttp.Fingerprint):
         fingerprint = _transport_fingerprint(transport)
         if self.first_seen is None and fingerprint is not None:
             self.first_seen = fingerprint
+
+
+class _QuotedPairDigestAuth(aiohttp.DigestAuthMiddleware):
+    """Digest auth for aiohttp 3.13 (Home Assistant 2026.3): escape the username's backslashes.
+
+    That aiohttp escapes only the double quotes in the header's ``username="..."``, so a box
+    reading it as the quoted-string it is (RFC 9110) drops the backslashes and refuses the
+    login. Later versions escape both.
+    """
+
+    def __init__(self, login: str, password: str) -> None:
+        super().__init__(login, password, preemptive=True)
+        sent = login.replace('"', '\\"')
+        meant = login.replace("\\", "\\\\").replace('"', '\\"')
+        self._fix = (f'Digest username="{sent}",', f'Digest username="{meant}",')
+
+    async def _encode(self, method: str, url: URL, body: Payload | Literal[b""]) -> str:
+        header = await super()._encode(method, url, body)
+        sent, meant = self._fix
+        return meant + header.removeprefix(sent) if header.startswith(sent) else header
+
+
+def _digest_auth(username: str, password: str) -> aiohttp.DigestAuthMiddleware:
+    """Return aiohttp's digest middleware, its username escaping fixed where aiohttp lacks it."""
+    if escape_quotes("\\") == "\\\\":
+        return aiohttp.DigestAuthMiddleware(username, password, preemptive=True)
+    return _QuotedPairDigestAuth(username, password)
 
 
 def _transport_fingerprint(transport: asyncio.BaseTransport) -> str | None:
@@ -287,7 +317,7 @@ class FritzBoxRemoteAccess:
             self._ssl = self._recorder = _CertificateRecorder()
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         try:
-            self._auth = aiohttp.DigestAuthMiddleware(username, password, preemptive=True)
+            self._auth = _digest_auth(username, password)
         except ValueError:
             # The message names the username rule only; re-raise without the original.
             raise ValueError("The username must not contain ':' (HTTP digest)") from None
