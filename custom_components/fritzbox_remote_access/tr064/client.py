@@ -243,10 +243,13 @@ async def _exchange(
 
 def _join(base: URL, path: str) -> URL:
     """Resolve a description URL against the box; never follow it to another host."""
-    target = URL(path)
-    if target.absolute:
-        target = URL(target.raw_path_qs)
-    return base.join(target)
+    try:
+        target = URL(path)
+        if target.absolute:
+            target = URL(target.raw_path_qs)
+        return base.join(target)
+    except ValueError:  # e.g. "http://[::1" or a port beyond 65535
+        raise TR064MalformedResponseError(f"The box names an invalid URL: {path[:80]!r}") from None
 
 
 def _check_get_status(reply: _Reply, what: str) -> bytes:

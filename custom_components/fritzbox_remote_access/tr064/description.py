@@ -101,12 +101,14 @@ def _text(element: ET.Element, name: str) -> str:
 
 
 def _iter_devices(device: ET.Element) -> Iterator[ET.Element]:
-    yield device
-    device_list = child(device, "deviceList")
-    if device_list is not None:
-        for sub in device_list:
-            if sub.tag == "device":
-                yield from _iter_devices(sub)
+    """Devices in document order (pre-order); a stack, not recursion: nesting has no limit."""
+    stack = [device]
+    while stack:
+        current = stack.pop()
+        yield current
+        device_list = child(current, "deviceList")
+        if device_list is not None:
+            stack.extend(reversed([sub for sub in device_list if sub.tag == "device"]))
 
 
 def parse_device_description(data: bytes) -> DeviceDescription:

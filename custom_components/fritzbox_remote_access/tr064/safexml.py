@@ -55,7 +55,8 @@ def parse_xml(data: bytes | str) -> ET.Element:
         parser.Parse(data, True)
     except _DTDRefusedError:
         raise TR064MalformedResponseError("Refused XML with a DTD or entity declarations") from None
-    except (expat.ExpatError, ValueError, UnicodeError) as err:
+    except (expat.ExpatError, ValueError, UnicodeError, LookupError) as err:
+        # LookupError: an encoding declared in the document that Python does not know.
         raise TR064MalformedResponseError(f"Unparseable XML: {err}") from None
     root = builder.close()
     if not isinstance(root, ET.Element):  # pragma: no cover - expat guarantees a root

@@ -13,8 +13,10 @@ from .safexml import child, child_text, parse_xml
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-# Characters XML 1.0 cannot carry at all, not even escaped.
-_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot carry at all, not even escaped; lone surrogates are not even UTF-8.
+_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A raw CR would be read as LF by the box's parser; a character reference keeps it.
+_TEXT_ENTITIES = {"\r": "&#13;"}
 
 
 def is_xml_safe(value: str) -> bool:
@@ -23,8 +25,10 @@ def is_xml_safe(value: str) -> bool:
 
 
 def build_envelope(service_type: str, action: str, arguments: Mapping[str, str]) -> bytes:
-    """Build a request body; every value is escaped so ``<``, ``&`` and ``]]>`` arrive intact."""
-    args = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in arguments.items())
+    """Build a request body; values are escaped so ``<``, ``&``, ``]]>`` and CR arrive intact."""
+    args = "".join(
+        f"<{name}>{escape(value, _TEXT_ENTITIES)}</{name}>" for name, value in arguments.items()
+    )
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
@@ -73,7 +77,8 @@ def parse_provider_list(text: str) -> tuple[DDNSProvider, ...]:
     """``NewProviderList`` is an XML document carried as escaped text; parse it like any answer."""
     if not text.strip():
         return ()
-    root = parse_xml(text.encode())
+    # Parsed as text: it is decoded already, so an encoding it declares does not apply.
+    root = parse_xml(text)
     if root.tag != "List":
         raise TR064MalformedResponseError("Provider list is not a <List>")
     providers = []
