@@ -20,6 +20,7 @@ from homeassistant.const import (
     MINOR_VERSION,
     Platform,
 )
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
@@ -232,9 +233,14 @@ def assert_no_password(hass: HomeAssistant, entity_registry: er.EntityRegistry) 
 
 
 async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: int = 30) -> None:
-    """Let the update interval pass and the poll finish."""
+    """Let the update interval pass and the poll finish.
+
+    The coordinator schedules its next poll at ``int(loop.time())`` plus a random fraction of
+    a second plus the interval, so a poll falls due up to a second after the nominal interval:
+    timers due within that second fire too.
+    """
     freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=1))
     # The coordinator polls in a background task.
     await hass.async_block_till_done(wait_background_tasks=True)
 
