@@ -37,6 +37,7 @@ from .errors import ha_error
 from .tr064 import (
     Capabilities,
     DDNSInfo,
+    DDNSProvider,
     DeviceInfo,
     FritzBoxRemoteAccess,
     RemoteAccessInfo,
@@ -131,6 +132,10 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
         self.login_backoff = hass.data.setdefault(LOGIN_BACKOFFS, {}).setdefault(
             entry.entry_id, LoginBackoff()
         )
+        # The box's DDNS provider list, for the service actions: read on first need (or by the
+        # get_ddns_providers action), then kept. Only a firmware update changes it; after one,
+        # reloading the entry (a new coordinator) reads it again.
+        self.ddns_providers: tuple[DDNSProvider, ...] | None = None
 
     @property
     def udn(self) -> str:

@@ -1,14 +1,24 @@
 """Service actions: configure dynamic DNS and the remote access user, list the DDNS providers.
 
-Checks that need nothing from the box run in the schemas, so a bad argument never causes a
-request. Checks that need the box's data (its provider list, its current settings) run after
-reading it, and still before anything is written. Every refusal is a translated
-``ServiceValidationError``. Schema errors are translated too: for a plain ``vol.Invalid`` Home
-Assistant would log the call's data, password included.
+Invalid input is refused with nothing sent to the box. Checks of the arguments alone run in the
+schemas. Checks of the resulting settings use what the integration already has: the
+coordinator's last snapshot (GetInfo and GetDDNSInfo, at most one poll old) for the fields left
+out, and the box's DDNS provider list, kept on the coordinator. That list is read once, on first
+need (or by ``get_ddns_providers``, which also refreshes it), and then kept until the entry is
+reloaded: only a firmware update changes it. So a refusal sends no request at all, except this
+one read of the provider list while it is not known yet; never a write.
+
+Once the checks pass, the current settings are read fresh (GetDDNSInfo, GetInfo) right before
+the write, left-out fields are taken from that read, and the result is checked again by the same
+rules: a box changed since the last poll is refused the same way, still without a write.
+
+Every refusal is a translated ``ServiceValidationError``. Schema errors are translated too: for
+a plain ``vol.Invalid`` Home Assistant would log the call's data, password included.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 import re
 from typing import TYPE_CHECKING, Any, Final
 
@@ -31,14 +41,14 @@ from .errors import Right, async_box_call
 from .tr064 import DDNSMode, TR064Error
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from homeassistant.core import ServiceResponse
     from homeassistant.helpers.typing import VolDictType
     import probatio as vol
 
     from .coordinator import FritzRemoteAccessConfigEntry, FritzRemoteAccessCoordinator
-    from .tr064 import Capabilities, DDNSProvider
+    from .tr064 import Capabilities, DDNSInfo, DDNSProvider, RemoteAccessInfo
 else:
     # Home Assistant 2026.10 aliases voluptuous to probatio; older releases ship voluptuous.
     import voluptuous as vol
@@ -266,7 +276,19 @@ SET_REMOTE_ACCESS_USER_SCHEMA: Final = _schema(
 )
 
 
-# --- checks against the box's data ---------------------------------------------------------
+# --- checks against what the integration knows of the box -----------------------------------
+
+# Service fields and the DDNSInfo fields that keep the box's value when they are left out.
+_DDNS_FIELDS: Final = {
+    CONF_ENABLED: "enabled",
+    ATTR_PROVIDER: "provider_name",
+    CONF_DOMAIN: "domain",
+    CONF_MODE: "mode",
+    ATTR_UPDATE_URL: "update_url",
+    ATTR_SERVER_IPV4: "server_ipv4",
+    ATTR_SERVER_IPV6: "server_ipv6",
+    CONF_USERNAME: "username",
+}
 
 
 def _coordinator(call: ServiceCall) -> FritzRemoteAccessCoordinator:
@@ -275,6 +297,15 @@ def _coordinator(call: ServiceCall) -> FritzRemoteAccessCoordinator:
         call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
     )
     return entry.runtime_data
+
+
+async def _providers(coordinator: FritzRemoteAccessCoordinator) -> tuple[DDNSProvider, ...]:
+    """Return the box's provider list: the kept one, or read now (once per entry)."""
+    if coordinator.ddns_providers is None:
+        coordinator.ddns_providers = await async_box_call(
+            coordinator, coordinator.client.get_ddns_providers, right=Right.SETTINGS
+        )
+    return coordinator.ddns_providers
 
 
 def _check_mode_offered(capabilities: Capabilities, mode: DDNSMode) -> None:
@@ -323,58 +354,77 @@ def is_user_defined(provider: DDNSProvider) -> bool:
     return not provider.info_url.strip()
 
 
-def _check_ddns_target(provider: DDNSProvider, mode: DDNSMode, url: str, domain: str) -> None:
-    """Check what the box checks when DDNS gets switched on."""
-    if not domain:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN, translation_key="ddns_domain_required"
-        )
-    if not url and is_user_defined(provider):
+async def _ddns_settings(
+    coordinator: FritzRemoteAccessCoordinator, data: Mapping[str, Any], current: DDNSInfo
+) -> DDNSInfo:
+    """Return ``current`` with the given fields, checked; the provider spelt as the box lists it.
+
+    What needs no provider list is checked first, so only a provider check can cost a request.
+    """
+    settings = replace(
+        current, **{attribute: data[key] for key, attribute in _DDNS_FIELDS.items() if key in data}
+    )
+    if settings.enabled:
+        if not settings.domain:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="ddns_domain_required"
+            )
+        if settings.update_url:
+            _check_url_count(settings.update_url, settings.mode)
+    if not settings.enabled and ATTR_PROVIDER not in data:
+        return settings  # switching off checks nothing about the target
+    provider = _find_provider(await _providers(coordinator), settings.provider_name)
+    if settings.enabled and not settings.update_url and is_user_defined(provider):
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="update_url_required",
             translation_placeholders={"provider": provider.name},
         )
-    if url:
-        _check_url_count(url, mode)
+    return replace(settings, provider_name=provider.name)
+
+
+def _remote_access_settings(
+    data: Mapping[str, Any], current: RemoteAccessInfo
+) -> tuple[bool, int, str]:
+    """Return switch, port and user, given or kept from ``current``; a user and a port must be."""
+    username: str = data.get(CONF_USERNAME, current.username)
+    if not username:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="remote_access_username_missing"
+        )
+    port: int = data.get(CONF_PORT, current.port)
+    if not port:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="remote_access_port_missing"
+        )
+    return data.get(CONF_ENABLED, current.enabled), port, username
 
 
 # --- the actions ---------------------------------------------------------------------------
 
 
 async def _async_set_ddns_config(call: ServiceCall) -> None:
-    """SetDDNSConfig; left-out fields keep what GetDDNSInfo reports now."""
+    """SetDDNSConfig; left-out fields keep what GetDDNSInfo reports right before the write."""
     coordinator = _coordinator(call)
     client = coordinator.client
     data = call.data
     if CONF_MODE in data:
         _check_mode_offered(coordinator.capabilities, data[CONF_MODE])
+    await _ddns_settings(coordinator, data, coordinator.data.ddns)
     current = await async_box_call(coordinator, client.get_ddns_info, right=Right.APP)
-    enabled: bool = data.get(CONF_ENABLED, current.enabled)
-    provider_name: str = data.get(ATTR_PROVIDER, current.provider_name)
-    mode: DDNSMode = data.get(CONF_MODE, current.mode)
-    update_url: str = data.get(ATTR_UPDATE_URL, current.update_url)
-    domain: str = data.get(CONF_DOMAIN, current.domain)
-    if enabled or ATTR_PROVIDER in data:
-        providers = await async_box_call(
-            coordinator, client.get_ddns_providers, right=Right.SETTINGS
-        )
-        provider = _find_provider(providers, provider_name)
-        provider_name = provider.name
-        if enabled:
-            _check_ddns_target(provider, mode, update_url, domain)
+    settings = await _ddns_settings(coordinator, data, current)
     await async_box_call(
         coordinator,
         lambda: client.set_ddns_config(
-            enabled=enabled,
-            provider_name=provider_name,
-            update_url=update_url,
-            server_ipv4=data.get(ATTR_SERVER_IPV4, current.server_ipv4),
-            server_ipv6=data.get(ATTR_SERVER_IPV6, current.server_ipv6),
-            domain=domain,
-            username=data.get(CONF_USERNAME, current.username),
+            enabled=settings.enabled,
+            provider_name=settings.provider_name,
+            update_url=settings.update_url,
+            server_ipv4=settings.server_ipv4,
+            server_ipv6=settings.server_ipv6,
+            domain=settings.domain,
+            username=settings.username,
             password=data[CONF_PASSWORD],
-            mode=mode,
+            mode=settings.mode,
         ),
         right=Right.SETTINGS,
     )
@@ -382,11 +432,12 @@ async def _async_set_ddns_config(call: ServiceCall) -> None:
 
 
 async def _async_get_ddns_providers(call: ServiceCall) -> ServiceResponse:
-    """GetDDNSProviders, as the box lists them."""
+    """GetDDNSProviders, as the box lists them; kept for the checks of ``set_ddns_config``."""
     coordinator = _coordinator(call)
     providers = await async_box_call(
         coordinator, coordinator.client.get_ddns_providers, right=Right.SETTINGS
     )
+    coordinator.ddns_providers = providers
     return {
         "providers": [
             {"name": provider.name, "info_url": provider.info_url} for provider in providers
@@ -395,24 +446,15 @@ async def _async_get_ddns_providers(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_set_remote_access_user(call: ServiceCall) -> None:
-    """SetConfig; left-out fields keep what GetInfo reports now."""
+    """SetConfig; left-out fields keep what GetInfo reports right before the write."""
     coordinator = _coordinator(call)
     entry = coordinator.config_entry
     client = coordinator.client
     data = call.data
     password: str = data[CONF_PASSWORD]
+    _remote_access_settings(data, coordinator.data.remote_access)
     current = await async_box_call(coordinator, client.get_info, right=Right.APP)
-    enabled: bool = data.get(CONF_ENABLED, current.enabled)
-    port: int = data.get(CONF_PORT, current.port)
-    username: str = data.get(CONF_USERNAME, current.username)
-    if not username:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN, translation_key="remote_access_username_missing"
-        )
-    if not port:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN, translation_key="remote_access_port_missing"
-        )
+    enabled, port, username = _remote_access_settings(data, current)
     # GetInfo names the user who has configuration rights from the internet already: for
     # that name, 820 can only mean the password.
     meaning_820 = PASSWORD_REJECTED if username == current.username else USER_REJECTED

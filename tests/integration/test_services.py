@@ -1,13 +1,16 @@
 """Service actions against the simulated box: what they write, what they refuse, and when.
 
-"No request" is checked on the simulator's own request log. Arguments that are wrong on their
-own are refused by the schema before any request. Checks that need the box's data (its
-provider list, the settings a left-out field keeps) read first (GetDDNSInfo, GetDDNSProviders,
-GetInfo), and refuse before any write (SetDDNSConfig, SetConfig).
+Every refusal is checked on the simulator's own request log. Arguments that are wrong on their
+own are refused by the schema; settings that would be wrong are refused on the last poll's
+snapshot and the provider list the integration keeps: no request at all, except the one read
+of the provider list (GetDDNSProviders) while the entry does not know it yet. A write is
+preceded by a fresh read (GetDDNSInfo, GetInfo) that is checked again; refusing on that read
+costs that one request and still no write.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 import json
 import logging
 from pathlib import Path
@@ -28,12 +31,19 @@ from custom_components.fritzbox_remote_access import services
 from custom_components.fritzbox_remote_access.const import DOMAIN
 from fritzbox_simulator import BoxUser, FritzBoxSimulator
 from fritzbox_simulator.providers import provider_list
+from fritzbox_simulator.soap import UPnPError
 
 from .conftest import ENTRY_ID, PASSWORD, USERNAME, reauth_flows
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from homeassistant.core import HomeAssistant, ServiceResponse
     from pytest_homeassistant_custom_component.common import MockUser
+
+    from custom_components.fritzbox_remote_access.coordinator import (
+        FritzRemoteAccessCoordinator,
+    )
 
 PACKAGE = Path(services.__file__).parent
 SET_DDNS = services.SERVICE_SET_DDNS_CONFIG
@@ -55,7 +65,8 @@ SECRETS = (PASSWORD, DDNS_PASSWORD, NEW_PASSWORD, WEAK_PASSWORD, REMOTE_PASSWORD
 USER_URL = "https://ddns.example.org/nic/update?hostname=<domain>&myip=<ipaddr>"
 IPV6_URL = "https://ddns.example.org/nic/update?hostname=<domain>&myip=<ip6addr>"
 
-READ_DDNS = ["GetDDNSInfo", "GetDDNSProviders"]
+TR064_TLS_PORT = 49443  # the box's own TR-064 over HTTPS: not free for remote access
+PROVIDERS = ["GetDDNSProviders"]  # read once per entry, on first need
 REFRESH = ["GetInfo", "GetDDNSInfo"]
 
 
@@ -98,12 +109,22 @@ def assert_translated(err: HomeAssistantError, key: str) -> str:
 
 
 async def refused(
-    hass: HomeAssistant, box: FritzBoxSimulator, service: str, data: dict[str, Any], key: str
+    hass: HomeAssistant,
+    box: FritzBoxSimulator,
+    service: str,
+    data: dict[str, Any],
+    key: str,
+    *,
+    sent: Sequence[str] = (),
 ) -> str:
-    """A ServiceValidationError with ``key``; returns its message."""
+    """A ServiceValidationError with ``key`` after exactly the reads ``sent``; returns its message.
+
+    Nothing else reaches the box: in particular no write.
+    """
     box.log.clear()
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, service, data)
+    assert actions(box) == list(sent)
     return assert_translated(err.value, key)
 
 
@@ -116,6 +137,25 @@ async def failed(
         await call(hass, service, data)
     assert not isinstance(err.value, ServiceValidationError)
     return assert_translated(err.value, key)
+
+
+def coordinator(hass: HomeAssistant) -> FritzRemoteAccessCoordinator:
+    entry = hass.config_entries.async_get_entry(ENTRY_ID)
+    assert entry is not None
+    return cast("FritzRemoteAccessCoordinator", entry.runtime_data)
+
+
+async def change_box(hass: HomeAssistant, box: FritzBoxSimulator, **ddns: Any) -> None:
+    """Change the box's DDNS settings, then poll: the snapshot shows the change."""
+    for name, value in ddns.items():
+        setattr(box.state.ddns, name, value)
+    await coordinator(hass).async_refresh()
+
+
+async def learn_providers(hass: HomeAssistant) -> None:
+    """Let the entry know the provider list, as any earlier action needing it would."""
+    await call(hass, GET_PROVIDERS, {})
+    assert coordinator(hass).ddns_providers is not None
 
 
 def offer_modes(box: FritzBoxSimulator, *modes: str) -> None:
@@ -225,7 +265,7 @@ async def test_set_ddns_config_user_defined(hass: HomeAssistant, box: FritzBoxSi
             "server_ipv6": "",
         },
     )
-    assert actions(box) == [*READ_DDNS, "SetDDNSConfig", *REFRESH]
+    assert actions(box) == [*PROVIDERS, "GetDDNSInfo", "SetDDNSConfig", *REFRESH]
     ddns = box.state.ddns
     assert (ddns.enabled, ddns.provider_name, ddns.domain, ddns.mode) == (
         True,
@@ -251,7 +291,7 @@ async def test_set_ddns_config_keeps_left_out_fields(
     before = (box.state.ddns.provider_name, box.state.ddns.domain, box.state.ddns.mode)
     box.log.clear()
     await call(hass, SET_DDNS, {CONF_PASSWORD: DDNS_PASSWORD})
-    assert actions(box) == [*READ_DDNS, "SetDDNSConfig", *REFRESH]
+    assert actions(box) == [*PROVIDERS, "GetDDNSInfo", "SetDDNSConfig", *REFRESH]
     ddns = box.state.ddns
     assert ddns.enabled is True
     assert (ddns.provider_name, ddns.domain, ddns.mode) == before
@@ -274,7 +314,7 @@ async def test_set_ddns_config_switch_off(hass: HomeAssistant, box: FritzBoxSimu
     # A provider that is given is looked up; what only matters when on is not checked.
     box.log.clear()
     await call(hass, SET_DDNS, {"provider": "benutzerdefiniert", CONF_PASSWORD: DDNS_PASSWORD})
-    assert actions(box) == [*READ_DDNS, "SetDDNSConfig", *REFRESH]
+    assert actions(box) == [*PROVIDERS, "GetDDNSInfo", "SetDDNSConfig", *REFRESH]
     assert (box.state.ddns.enabled, box.state.ddns.provider_name) == (False, "Benutzerdefiniert")
     assert box.state.ddns.update_url == ""
 
@@ -383,7 +423,6 @@ async def test_set_ddns_config_invalid_arguments(
     """Wrong on their own: refused by the schema, not a single request to the box."""
     before = (box.state.ddns.domain, box.state.ddns.password)
     await refused(hass, box, SET_DDNS, {CONF_PASSWORD: DDNS_PASSWORD, **data}, key)
-    assert box.log.entries == []
     assert (box.state.ddns.domain, box.state.ddns.password) == before
 
 
@@ -399,76 +438,154 @@ async def test_set_ddns_config_required_fields(hass: HomeAssistant, box: FritzBo
     assert box.log.entries == []
 
 
-@pytest.mark.usefixtures("init_integration")
-async def test_set_ddns_config_unknown_provider(
-    hass: HomeAssistant, box: FritzBoxSimulator
-) -> None:
-    """Checked against GetDDNSProviders; the message lists the names the box knows."""
-    message = await refused(
-        hass,
-        box,
-        SET_DDNS,
-        {"provider": "dyndns", CONF_PASSWORD: DDNS_PASSWORD},
+# Settings that would be wrong: (call data, the box's settings at the last poll, key, whether
+# the check needs the provider list).
+DDNS_REFUSALS = [
+    pytest.param({"provider": "dyndns"}, {}, "ddns_provider_unknown", True, id="provider_unknown"),
+    pytest.param(
+        {"enabled": False, "provider": "dyndns"},
+        {},
         "ddns_provider_unknown",
-    )
-    assert actions(box) == READ_DDNS
-    for name, _ in provider_list("de"):
-        assert name in message
-    assert box.state.ddns.provider_name == "dynv6.com"
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_set_ddns_config_unknown_provider_when_switching_off(
-    hass: HomeAssistant, box: FritzBoxSimulator
-) -> None:
-    """A provider that is given is checked even when DDNS goes off."""
-    await refused(
-        hass,
-        box,
-        SET_DDNS,
-        {"enabled": False, "provider": "dyndns", CONF_PASSWORD: DDNS_PASSWORD},
-        "ddns_provider_unknown",
-    )
-    assert actions(box) == READ_DDNS
-    assert box.state.ddns.enabled is True
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_set_ddns_config_refused_after_reading(
-    hass: HomeAssistant, box: FritzBoxSimulator
-) -> None:
-    """Checks of the resulting settings need the box's data: reads only, never a write."""
-    # The user-defined provider has no URL of its own.
-    message = await refused(
-        hass,
-        box,
-        SET_DDNS,
-        {"provider": "Benutzerdefiniert", CONF_PASSWORD: DDNS_PASSWORD},
+        True,
+        id="provider_unknown_switching_off",
+    ),
+    pytest.param(
+        {"provider": "Benutzerdefiniert"},
+        {},
         "update_url_required",
-    )
-    assert "Benutzerdefiniert" in message
-    assert actions(box) == READ_DDNS
+        True,
+        id="user_defined_without_url",
+    ),
+    pytest.param(
+        {"mode": "ddns_both"},
+        {"update_url": USER_URL},
+        "update_url_needs_two",
+        False,
+        id="kept_url_one_for_both",
+    ),
+    pytest.param(
+        {"mode": "ddns_v6"},
+        {"mode": "ddns_both", "update_url": f"{USER_URL} {IPV6_URL}"},
+        "update_url_needs_one",
+        False,
+        id="kept_urls_two_for_v6",
+    ),
+    pytest.param(
+        {"enabled": True},
+        {"enabled": False, "domain": ""},
+        "ddns_domain_required",
+        False,
+        id="switch_on_without_domain",
+    ),
+    pytest.param({"domain": ""}, {}, "ddns_domain_required", False, id="domain_cleared_while_on"),
+]
 
-    # The kept URL does not fit the new mode.
-    box.state.ddns.update_url = USER_URL
-    await refused(
+
+@pytest.mark.parametrize("list_known", [True, False], ids=["list_known", "list_unknown"])
+@pytest.mark.parametrize(("data", "on_box", "key", "needs_list"), DDNS_REFUSALS)
+@pytest.mark.usefixtures("init_integration")
+async def test_set_ddns_config_refused_on_what_is_known(
+    hass: HomeAssistant,
+    box: FritzBoxSimulator,
+    *,
+    data: dict[str, Any],
+    on_box: dict[str, Any],
+    key: str,
+    needs_list: bool,
+    list_known: bool,
+) -> None:
+    """Checked on the last poll and the kept provider list: no request, no write.
+
+    Only while the entry does not know the provider list yet, a check that needs it reads it:
+    exactly one GetDDNSProviders.
+    """
+    await change_box(hass, box, **on_box)
+    if list_known:
+        await learn_providers(hass)
+    before = replace(box.state.ddns)
+    message = await refused(
         hass,
         box,
         SET_DDNS,
-        {"mode": "ddns_both", CONF_PASSWORD: DDNS_PASSWORD},
-        "update_url_needs_two",
+        {**data, CONF_PASSWORD: DDNS_PASSWORD},
+        key,
+        sent=PROVIDERS if needs_list and not list_known else [],
     )
-    assert actions(box) == READ_DDNS
+    if key == "ddns_provider_unknown":
+        for name, _ in provider_list("de"):
+            assert name in message
+    if key == "update_url_required":
+        assert "Benutzerdefiniert" in message
+    assert box.state.ddns == before
 
-    # Switching on without a domain.
-    box.state.ddns.enabled = False
-    box.state.ddns.domain = ""
-    await refused(
-        hass, box, SET_DDNS, {"enabled": True, CONF_PASSWORD: DDNS_PASSWORD}, "ddns_domain_required"
-    )
-    assert actions(box) == READ_DDNS
-    assert box.log.count(action="SetDDNSConfig") == 0
-    assert box.state.ddns.enabled is False
+
+@pytest.mark.parametrize(
+    ("data", "after_poll", "list_known", "key", "sent"),
+    [
+        pytest.param(
+            {"enabled": True},
+            {"domain": ""},
+            True,
+            "ddns_domain_required",
+            ["GetDDNSInfo"],
+            id="domain_cleared_on_the_box",
+        ),
+        pytest.param(
+            {"domain": "nas.example.net"},
+            {"enabled": True, "provider_name": "Benutzerdefiniert"},
+            False,
+            "update_url_required",
+            ["GetDDNSInfo", *PROVIDERS],
+            id="switched_on_on_the_box",
+        ),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_set_ddns_config_refused_on_the_fresh_read(
+    hass: HomeAssistant,
+    box: FritzBoxSimulator,
+    *,
+    data: dict[str, Any],
+    after_poll: dict[str, Any],
+    list_known: bool,
+    key: str,
+    sent: list[str],
+) -> None:
+    """The box changed since the last poll: the read before the write refuses, nothing written.
+
+    When the fresh settings need the provider list for the first time, it is read then.
+    """
+    await change_box(hass, box, enabled=False)
+    if list_known:
+        await learn_providers(hass)
+    for name, value in after_poll.items():
+        setattr(box.state.ddns, name, value)
+    await refused(hass, box, SET_DDNS, {**data, CONF_PASSWORD: DDNS_PASSWORD}, key, sent=sent)
+    assert box.state.ddns.domain == after_poll.get("domain", "home.example.org")
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_provider_list_kept_per_entry(hass: HomeAssistant, box: FritzBoxSimulator) -> None:
+    """Read on first need, then kept; get_ddns_providers reads it anew; a reload forgets it."""
+    box.log.clear()
+    await call(hass, SET_DDNS, {CONF_PASSWORD: DDNS_PASSWORD})
+    await call(hass, SET_DDNS, {"provider": "No-IP.com", CONF_PASSWORD: DDNS_PASSWORD})
+    write = ["GetDDNSInfo", "SetDDNSConfig", *REFRESH]
+    assert actions(box) == [*PROVIDERS, *write, *write]
+    assert box.state.ddns.provider_name == "No-IP.com"
+
+    box.log.clear()
+    await call(hass, GET_PROVIDERS, {})
+    await call(hass, SET_DDNS, {CONF_PASSWORD: DDNS_PASSWORD})
+    assert actions(box) == [*PROVIDERS, *write]
+
+    # After a firmware update that changes the list, a reload reads it again.
+    assert await hass.config_entries.async_reload(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert coordinator(hass).ddns_providers is None
+    box.log.clear()
+    await call(hass, SET_DDNS, {CONF_PASSWORD: DDNS_PASSWORD})
+    assert actions(box) == [*PROVIDERS, *write]
 
 
 async def test_set_ddns_config_mode_the_box_does_not_offer(
@@ -505,13 +622,12 @@ async def test_set_ddns_config_needs_settings_right(
     hass: HomeAssistant, box: FritzBoxSimulator
 ) -> None:
     """606 from GetDDNSProviders, and from SetDDNSConfig itself when no list is needed."""
-    await failed(
-        hass, box, SET_DDNS, {CONF_PASSWORD: DDNS_PASSWORD}, "insufficient_rights_settings"
-    )
-    assert [(e.action, e.status) for e in box.log.entries] == [
-        ("GetDDNSInfo", 200),
-        ("GetDDNSProviders", 500),
-    ]
+    # A list the box refused is not kept: the next call asks again.
+    for _ in range(2):
+        await failed(
+            hass, box, SET_DDNS, {CONF_PASSWORD: DDNS_PASSWORD}, "insufficient_rights_settings"
+        )
+        assert [(e.action, e.status) for e in box.log.entries] == [("GetDDNSProviders", 500)]
     await failed(
         hass,
         box,
@@ -711,7 +827,6 @@ async def test_set_remote_access_user_invalid_arguments(
 ) -> None:
     """Wrong on their own: refused by the schema, not a single request to the box."""
     await refused(hass, box, SET_USER, {CONF_PASSWORD: NEW_PASSWORD, **data}, key)
-    assert box.log.entries == []
     assert box.state.users[USERNAME].password == PASSWORD
 
 
@@ -721,21 +836,21 @@ async def test_set_remote_access_user_password_required(
 ) -> None:
     """There is no password to keep."""
     await refused(hass, box, SET_USER, {"port": 443}, "field_required")
-    assert box.log.entries == []
 
 
 @pytest.mark.usefixtures("init_integration")
 async def test_set_remote_access_user_nothing_to_keep(
     hass: HomeAssistant, box: FritzBoxSimulator
 ) -> None:
-    """A box without remote access user or port: those must be given (after GetInfo only)."""
+    """A box without remote access user or port: those must be given; known from the last poll."""
     box.state.remote_access_username = ""
+    await coordinator(hass).async_refresh()
     await refused(
         hass, box, SET_USER, {CONF_PASSWORD: NEW_PASSWORD}, "remote_access_username_missing"
     )
-    assert actions(box) == ["GetInfo"]
 
     box.state.remote_access_port = 0
+    await coordinator(hass).async_refresh()
     await refused(
         hass,
         box,
@@ -743,7 +858,32 @@ async def test_set_remote_access_user_nothing_to_keep(
         {"username": USERNAME, CONF_PASSWORD: NEW_PASSWORD},
         "remote_access_port_missing",
     )
-    assert actions(box) == ["GetInfo"]
+    assert box.state.users[USERNAME].password == PASSWORD
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_set_remote_access_user_refused_on_the_fresh_read(
+    hass: HomeAssistant, box: FritzBoxSimulator
+) -> None:
+    """The box lost its user and port since the last poll: GetInfo before the write refuses."""
+    box.state.remote_access_username = ""
+    await refused(
+        hass,
+        box,
+        SET_USER,
+        {CONF_PASSWORD: NEW_PASSWORD},
+        "remote_access_username_missing",
+        sent=["GetInfo"],
+    )
+    box.state.remote_access_port = 0
+    await refused(
+        hass,
+        box,
+        SET_USER,
+        {"username": USERNAME, CONF_PASSWORD: NEW_PASSWORD},
+        "remote_access_port_missing",
+        sent=["GetInfo"],
+    )
     assert box.state.users[USERNAME].password == PASSWORD
 
 
@@ -788,16 +928,42 @@ async def test_set_remote_access_user_820(hass: HomeAssistant, box: FritzBoxSimu
     assert box.state.remote_access_username == USERNAME
 
 
+def refuse_ports_in_use(box: FritzBoxSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make SetConfig answer 402 for a port the box serves itself, as a real box does.
+
+    The port is valid (1-65535), so the schema lets it through: only the box can say no.
+    """
+    dispatcher = box._handler._dispatcher
+    dispatch = dispatcher.call
+
+    def call_action(
+        service_type: str, action: str, arguments: Mapping[str, str], user: BoxUser | None
+    ) -> list[tuple[str, str]]:
+        if action == "SetConfig" and arguments.get("NewPort") == str(TR064_TLS_PORT):
+            raise UPnPError(402)
+        return dispatch(service_type, action, arguments, user)
+
+    monkeypatch.setattr(dispatcher, "call", call_action)
+
+
 @pytest.mark.usefixtures("init_integration")
-async def test_set_remote_access_user_402(hass: HomeAssistant, box: FritzBoxSimulator) -> None:
-    """402 names the port: here the box refuses the port it reports itself."""
-    box.state.remote_access_port = 70000
+async def test_set_remote_access_user_402(
+    hass: HomeAssistant, box: FritzBoxSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The box's 402 becomes its own message, naming the port it refused."""
+    refuse_ports_in_use(box, monkeypatch)
     message = await failed(
-        hass, box, SET_USER, {CONF_PASSWORD: NEW_PASSWORD}, services.PORT_REJECTED
+        hass,
+        box,
+        SET_USER,
+        {"port": TR064_TLS_PORT, CONF_PASSWORD: NEW_PASSWORD},
+        services.PORT_REJECTED,
     )
-    assert "70000" in message
+    assert str(TR064_TLS_PORT) in message
     assert "402" in message
     assert actions(box) == ["GetInfo", "SetConfig"]
+    assert box.state.remote_access_port == 40443
+    assert box.state.users[USERNAME].password == PASSWORD
 
 
 @pytest.mark.parametrize(
