@@ -51,6 +51,8 @@ class SimulatorConfig:
     ``username``/``password`` with the right C and internet access. ``unauthenticated_allowance``
     is how many requests without credentials one client may send since its last successful login
     before each further one counts toward the lockout (see ``lockout.LoginGuard``).
+    ``tr064_enabled=False`` is a box whose "access for applications" (TR-064) is off: it serves
+    no ``tr64desc.xml`` (404) and answers every action with UPnP 401 Invalid Action.
     """
 
     username: str = "admin"
@@ -60,6 +62,7 @@ class SimulatorConfig:
     mode_spelling: ModeSpelling = "ddns_together"
     locale: Locale = "de"
     tls: bool = False
+    tr064_enabled: bool = True
     faults: Faults = field(default_factory=Faults)
     lockout_threshold: int = 10
     lockout_seconds: float = 60.0

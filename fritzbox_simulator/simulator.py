@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import replace
 import logging
 import random
 import socket
@@ -77,7 +78,7 @@ class FritzBoxSimulator:
             authenticator=self._authenticator,
             guard=self._guard,
             log=self._log,
-            faults=lambda: self._faults,
+            faults=self._served_faults,
             users=lambda: self._state.users,
             is_down=lambda: self._down,
             tick=self._tick,
@@ -113,7 +114,9 @@ class FritzBoxSimulator:
 
     def _build_endpoints(self, dispatcher: Dispatcher) -> BoxEndpoints:
         services = tuple(walk_services())
-        documents = {DESCRIPTION_PATH: render_description(self._udn, self.config.firmware)}
+        documents: dict[str, bytes] = {}
+        if self.config.tr064_enabled:
+            documents[DESCRIPTION_PATH] = render_description(self._udn, self.config.firmware)
         for service in services:
             documents[service.scpd_url] = render_scpd(dispatcher.scpd(service.service_type))
         version = self.config.firmware.display
@@ -295,6 +298,12 @@ class FritzBoxSimulator:
         self._clock.advance(seconds)
         self._tick()
         self._wake.set()
+
+    def _served_faults(self) -> Faults:
+        """Return the faults to apply: with TR-064 off, every action is refused (401)."""
+        if self.config.tr064_enabled:
+            return self._faults
+        return replace(self._faults, app_access_disabled=True)
 
     def _tick(self) -> None:
         self._state.tick(

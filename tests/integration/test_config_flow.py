@@ -195,6 +195,16 @@ async def test_user_flow_tr064_disabled(hass: HomeAssistant, box: FritzBoxSimula
     assert await _user_error(hass, user_input(box)) == "tr064_disabled"
 
 
+async def test_user_flow_tr064_description_missing(
+    hass: HomeAssistant, box_factory: BoxFactory
+) -> None:
+    """TR-064 switched off so that the box serves no description (404): nothing else is tried."""
+    box = await box_factory(tr064_enabled=False)
+    box.log.clear()
+    assert await _user_error(hass, user_input(box)) == "tr064_disabled"
+    assert [(entry.path, entry.status) for entry in box.log.entries] == [("/tr64desc.xml", 404)]
+
+
 async def test_user_flow_unknown_error(
     hass: HomeAssistant, box: FritzBoxSimulator, caplog: pytest.LogCaptureFixture
 ) -> None:
