@@ -1,6 +1,7 @@
 """Command line: run a simulated box until interrupted.
 
 python -m fritzbox_simulator --port 49000 --tls-port 49443 --profile legacy --fault malformed_xml
+python -m fritzbox_simulator --reboot 30   # unreachable for the first 30 s, as if just restarted
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import signal
 import sys
 from typing import TYPE_CHECKING
@@ -26,6 +28,17 @@ def _fault_name(value: str) -> str:
     if name not in BOOLEAN_FAULTS:
         raise argparse.ArgumentTypeError(f"unknown fault {value!r}; known: {BOOLEAN_FAULTS}")
     return name
+
+
+def _seconds(value: str) -> float:
+    """Accept a finite duration of zero seconds or more."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 <= seconds < math.inf:  # nan fails both comparisons
+        raise argparse.ArgumentTypeError(f"seconds must be 0 or more and finite: {value!r}")
+    return seconds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help=f"switch a fault on (repeatable): {', '.join(BOOLEAN_FAULTS)}",
     )
+    parser.add_argument(
+        "--reboot",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="reboot right after start: connections refused for SECONDS, then fresh nonces",
+    )
+    parser.add_argument(
+        "--tr064-disabled",
+        action="store_true",
+        help='"access for applications" off: no tr64desc.xml (404), every action 401',
+    )
     parser.add_argument("--lockout-threshold", type=int, default=10)
     parser.add_argument("--lockout-seconds", type=float, default=60.0)
     parser.add_argument("--nonce-lifetime", type=float, default=60.0)
@@ -70,6 +95,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         mode_spelling=args.mode_spelling,
         locale=args.locale,
         tls=args.tls_port is not None,
+        tr064_enabled=not args.tr064_disabled,
         faults=faults,
         lockout_threshold=args.lockout_threshold,
         lockout_seconds=args.lockout_seconds,
@@ -94,6 +120,9 @@ async def serve(args: argparse.Namespace) -> None:
         lines.append(f"  HTTPS: {simulator.tls_url} sha256={simulator.certificate_fingerprint}")
     # Demo credentials of a loopback-only test box, printed on purpose for the person running it.
     lines.append(f"  demo credentials: {args.username} / {args.password}")
+    if args.reboot is not None:
+        simulator.reboot(args.reboot)
+        lines.append(f"  rebooting: unreachable for {args.reboot:g} s")
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()
     try:

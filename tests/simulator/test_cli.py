@@ -66,6 +66,25 @@ def test_options_become_a_config() -> None:
     assert "Cli-Pw-123" not in repr(config)
 
 
+def test_start_options_default_to_a_normal_box() -> None:
+    args = build_parser().parse_args([])
+    assert args.reboot is None
+    assert config_from_args(args).tr064_enabled
+
+
+def test_reboot_and_tr064_options() -> None:
+    args = build_parser().parse_args(["--reboot", "2.5", "--tr064-disabled"])
+    assert args.reboot == 2.5
+    assert not config_from_args(args).tr064_enabled
+
+
+@pytest.mark.parametrize("seconds", ["-1", "soon", "nan", "inf"])
+def test_reboot_needs_finite_seconds(seconds: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--reboot", seconds])
+    assert "--reboot" in capsys.readouterr().err
+
+
 def test_unknown_fault_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--fault", "explode"])
@@ -124,6 +143,54 @@ async def test_cli_serves_until_terminated(
             _, stderr = await process.communicate()
     assert process.returncode == 0, stderr.decode()
     assert b"Cli-Pw-123" not in stderr
+
+
+async def test_cli_reboots_at_start(session: aiohttp.ClientSession, socket_enabled: None) -> None:
+    """--reboot: unreachable right after start, then back for the rest of the run."""
+    import aiohttp  # noqa: PLC0415
+
+    reboot = 3.0
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "fritzbox_simulator",
+        "--port",
+        "0",
+        "--reboot",
+        str(reboot),
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    loop = asyncio.get_running_loop()
+    try:
+        assert process.stdout is not None
+        async with asyncio.timeout(30):
+            banner = [(await process.stdout.readline()).decode() for _ in range(4)]
+        started = loop.time()
+        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", banner[0])
+        assert match is not None, banner
+        url = f"{match[1]}/tr64desc.xml"
+        assert "rebooting: unreachable for 3 s" in banner[3]
+        with pytest.raises(aiohttp.ClientConnectionError):
+            async with session.get(url):
+                pass
+        async with asyncio.timeout(30):
+            while True:
+                try:
+                    async with session.get(url) as response:
+                        status = response.status
+                    break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+        assert status == 200
+        assert loop.time() - started >= reboot - 1.0  # down for the whole reboot
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            _, stderr = await process.communicate()
+    assert process.returncode == 0, stderr.decode()
 
 
 async def test_cli_reports_a_taken_port(socket_enabled: None) -> None:
