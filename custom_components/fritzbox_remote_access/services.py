@@ -386,7 +386,7 @@ async def _ddns_settings(
 def _remote_access_settings(
     data: Mapping[str, Any], current: RemoteAccessInfo
 ) -> tuple[bool, int, str]:
-    """Return switch, port and user, given or kept from ``current``; a user and a port must be."""
+    """Return switch, port and user, given or kept from ``current``; the box needs user and port."""
     username: str = data.get(CONF_USERNAME, current.username)
     if not username:
         raise ServiceValidationError(
