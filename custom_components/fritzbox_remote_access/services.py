@@ -2,7 +2,7 @@
 
 Invalid input is refused with nothing sent to the box. Checks of the arguments alone run in the
 schemas. Checks of the resulting settings use what the integration already has: the
-coordinator's last snapshot (GetInfo and GetDDNSInfo, at most one poll old) for the fields left
+coordinator's snapshot (GetInfo and GetDDNSInfo of the last good poll) for the fields left
 out, and the box's DDNS provider list, kept on the coordinator. That list is read once, on first
 need (or by ``get_ddns_providers``, which also refreshes it), and then kept until the entry is
 reloaded: only a firmware update changes it. So a refusal sends no request at all, except this
