@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 import aiohttp
 from aiohttp import client_middleware_digest_auth
@@ -62,6 +64,21 @@ async def test_first_contact_and_polls_need_few_requests(
         ]
         assert all(e.authenticated and e.username == USERNAME for e in box.log.entries)
     assert client.stats.requests == 11
+
+
+async def test_polls_format_no_debug_message_unless_asked(
+    box: FritzBoxSimulator, make_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_client(box)
+    await client.get_info()
+    caplog.set_level(logging.INFO, logger=client_module.__name__)
+    with patch.object(client_module._LOGGER, "debug") as debug:
+        await client.get_info()
+        await client.get_ddns_info()
+    debug.assert_not_called()
+    caplog.set_level(logging.DEBUG, logger=client_module.__name__)
+    await client.get_info()
+    assert any("GetInfo -> HTTP 200" in record.getMessage() for record in caplog.records)
 
 
 async def test_connect_is_idempotent_and_needed_only_once(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import gzip
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -83,6 +84,7 @@ class ScriptedBox:
 
     answers: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     chunked: set[str] = field(default_factory=set)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
     seen: list[tuple[str, str, bytes]] = field(default_factory=list)
     port: int = 0
 
@@ -100,7 +102,12 @@ class ScriptedBox:
             except ConnectionError:
                 pass
             return stream
-        return web.Response(status=status, body=payload, content_type="text/xml")
+        return web.Response(
+            status=status,
+            body=payload,
+            content_type="text/xml",
+            headers=self.headers.get(request.path),
+        )
 
 
 @pytest.fixture
@@ -178,6 +185,37 @@ async def test_oversized_chunked_body_is_cut_off(
     scripted.chunked.add("/x_remoteSCPD.xml")
     with pytest.raises(TR064MalformedResponseError, match="exceeds the limit of"):
         await client.connect()
+
+
+async def test_compressed_body_is_capped_unpacked(
+    scripted: ScriptedBox, client: FritzBoxRemoteAccess
+) -> None:
+    """Content-Length counts the packed bytes: a small gzip body may unpack to gigabytes."""
+    scripted.headers["/x_remoteSCPD.xml"] = {"Content-Encoding": "gzip"}
+    scripted.answers["/x_remoteSCPD.xml"] = (200, gzip.compress(scpd(ALL_ACTIONS, ())))
+    await client.connect()
+    assert client.capabilities.supports("SetEnable")
+
+    bomb = gzip.compress(b" " * (8 * 1024 * 1024))
+    assert len(bomb) < 64 * 1024
+    scripted.answers["/x_remoteSCPD.xml"] = (200, bomb)
+    async with aiohttp.ClientSession() as session:
+        fresh = FritzBoxRemoteAccess(
+            session, "127.0.0.1", port=scripted.port, username="u", password=SECRET
+        )
+        with pytest.raises(TR064MalformedResponseError, match="exceeds the limit of"):
+            await fresh.connect()
+
+
+async def test_returned_port_beyond_65535_is_malformed(
+    scripted: ScriptedBox, client: FritzBoxRemoteAccess
+) -> None:
+    scripted.answers["/upnp/control/x_remote"] = (
+        200,
+        response("SetEnable", "<NewPort>65536</NewPort>"),
+    )
+    with pytest.raises(TR064MalformedResponseError, match="NewPort is out of range"):
+        await client.set_enable(True)
 
 
 async def test_http_500_without_fault_is_malformed(

@@ -16,7 +16,10 @@ from custom_components.fritzbox_remote_access.tr064.description import (
     parse_scpd,
 )
 from custom_components.fritzbox_remote_access.tr064.models import (
+    PORT_MAX,
+    UI4_MAX,
     ddns_info_from,
+    device_info_from,
     parse_bool,
     parse_int,
     remote_access_info_from,
@@ -106,11 +109,19 @@ def test_local_names_ignore_prefixes_and_namespaces() -> None:
         b'<!DOCTYPE a SYSTEM "http://example.invalid/a.dtd"><a/>',
         b'<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>',
         b"<!DOCTYPE a><a/>",
+        # An entity in a valid SOAP response's out-argument.
+        b'<?xml version="1.0"?><!DOCTYPE s:Envelope [<!ENTITY x "expanded">]>'
+        b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+        b'<u:GetInfoResponse xmlns:u="urn:x"><NewUsername>&x;</NewUsername>'
+        b"</u:GetInfoResponse></s:Body></s:Envelope>",
     ],
 )
 def test_dtds_are_refused(document: bytes) -> None:
     with pytest.raises(TR064MalformedResponseError, match="DTD"):
         parse_xml(document)
+    # SOAP responses take the per-poll path (names left as written): the same refusal.
+    with pytest.raises(TR064MalformedResponseError, match="DTD"):
+        parse_response(document, "GetInfo")
 
 
 @pytest.mark.parametrize(
@@ -119,6 +130,8 @@ def test_dtds_are_refused(document: bytes) -> None:
 def test_unparseable_xml_is_malformed(document: bytes) -> None:
     with pytest.raises(TR064MalformedResponseError):
         parse_xml(document)
+    with pytest.raises(TR064MalformedResponseError):
+        parse_response(document, "GetInfo")
 
 
 def test_description_finds_services_at_any_depth() -> None:
@@ -303,8 +316,72 @@ def test_scalar_parsing() -> None:
         parse_bool("2", "x")
     assert parse_int("", "x") == 0
     assert parse_int(" 443 ", "x") == 443
+    assert parse_int("\t7\r\n", "x") == 7
+    assert parse_int("000443", "x", PORT_MAX) == 443
     with pytest.raises(TR064MalformedResponseError):
         parse_int("44x", "x")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+1",
+        "-1",
+        "-0",
+        "1_000",
+        "1 000",
+        "0x1F",
+        "1e3",
+        "1.5",
+        "\u0661\u0662\u0663",  # Arabic-Indic digits: int() takes them
+        "\uff11\uff12",  # fullwidth digits
+        "\u00b2",  # superscript two: str.isdigit() says yes
+        "\u00a0443",  # a Unicode space: str.strip() would drop it
+    ],
+)
+def test_integers_are_ascii_digits_only(text: str) -> None:
+    with pytest.raises(TR064MalformedResponseError, match="NewPort is not an unsigned integer"):
+        parse_int(text, "NewPort", PORT_MAX)
+
+
+@pytest.mark.parametrize(
+    ("text", "maximum", "value"),
+    [
+        ("65535", PORT_MAX, 65535),
+        ("65536", PORT_MAX, None),
+        ("4294967295", UI4_MAX, 4294967295),
+        ("4294967296", UI4_MAX, None),
+        ("0000000000004294967295", UI4_MAX, 4294967295),
+        ("18446744073709551616", UI4_MAX, None),
+        ("9" * 5000, UI4_MAX, None),  # beyond int()'s own digit limit
+    ],
+)
+def test_integers_within_their_range(text: str, maximum: int, value: int | None) -> None:
+    if value is None:
+        with pytest.raises(TR064MalformedResponseError, match="out of range"):
+            parse_int(text, "x", maximum)
+    else:
+        assert parse_int(text, "x", maximum) == value
+
+
+def test_models_check_integer_ranges() -> None:
+    info = {"NewEnabled": "1", "NewPort": "65535", "NewUsername": "u"}
+    assert remote_access_info_from(info).port == 65535
+    for port in ("65536", "\u0664\u0664\u0663", "-443"):
+        with pytest.raises(TR064MalformedResponseError, match="NewPort"):
+            remote_access_info_from(info | {"NewPort": port})
+    device = {
+        "NewManufacturerName": "AVM",
+        "NewModelName": "m",
+        "NewSerialNumber": "s",
+        "NewSoftwareVersion": "v",
+        "NewHardwareVersion": "h",
+        "NewUpTime": "4294967295",
+    }
+    assert device_info_from(device).uptime == 4294967295
+    for uptime in ("4294967296", "-1", "1_000"):
+        with pytest.raises(TR064MalformedResponseError, match="NewUpTime"):
+            device_info_from(device | {"NewUpTime": uptime})
 
 
 def test_missing_response_argument_is_malformed() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 import os
+import re
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
@@ -41,11 +42,16 @@ from custom_components.fritzbox_remote_access.tr064.description import (
     parse_scpd,
 )
 from custom_components.fritzbox_remote_access.tr064.models import (
+    PORT_MAX,
+    UI4_MAX,
     ddns_info_from,
     device_info_from,
+    parse_int,
     remote_access_info_from,
 )
+from custom_components.fritzbox_remote_access.tr064.safexml import child, parse_xml
 from custom_components.fritzbox_remote_access.tr064.soap import (
+    _fast_response,
     parse_fault,
     parse_provider_list,
     parse_response,
@@ -456,6 +462,7 @@ def check_models(values: dict[str, str]) -> None:
         info = remote_access_info_from(values)
         assert isinstance(info.enabled, bool)
         assert isinstance(info.port, int)
+        assert 0 <= info.port <= PORT_MAX
         assert isinstance(info.username, str)
         assert info.lets_encrypt_enabled in (None, True, False)
         assert info.lets_encrypt_state is None or isinstance(
@@ -468,7 +475,9 @@ def check_models(values: dict[str, str]) -> None:
         assert isinstance(ddns.status_ipv4, DDNSStatus)
         assert isinstance(ddns.status_ipv6, DDNSStatus)
     with contextlib.suppress(TR064Error):
-        assert isinstance(device_info_from(values).uptime, int)
+        uptime = device_info_from(values).uptime
+        assert isinstance(uptime, int)
+        assert 0 <= uptime <= UI4_MAX
     if "NewProviderList" in values:
         with contextlib.suppress(TR064Error):
             providers = parse_provider_list(values["NewProviderList"])
@@ -487,6 +496,191 @@ def test_soap_responses(case: Case) -> None:
     if case.valid:
         assert values == case.expected
     check_models(values)
+
+
+def tree_response(data: bytes, action: str) -> dict[str, str]:
+    """What ``parse_response`` did before it parsed without renaming: a walk of the tree."""
+    root = parse_xml(data)
+    if root.tag != "Envelope":
+        raise TR064MalformedResponseError(f"{action}: response is not a SOAP envelope")
+    body = child(root, "Body")
+    if body is None:
+        raise TR064MalformedResponseError(f"{action}: SOAP envelope without body")
+    response = child(body, f"{action}Response")
+    if response is None:
+        raise TR064MalformedResponseError(f"{action}: no {action}Response in SOAP body")
+    return {item.tag: item.text or "" for item in response}
+
+
+def outcome(parse: Callable[[bytes, str], dict[str, str]], data: bytes, action: str) -> object:
+    """The values, or the error's type and message."""
+    try:
+        return parse(data, action)
+    except TR064Error as err:
+        return type(err), str(err)
+
+
+# Trees of the names a response walk looks for, repeated, nested and prefixed at random.
+WALK_NAMES = st.sampled_from(
+    (
+        "s:Body",
+        "Body",
+        "u:GetInfoResponse",
+        "GetInfoResponse",
+        "m:GetDDNSInfoResponse",
+        "NewEnabled",
+        "a:NewEnabled",
+        "NewPort",
+        "Other",
+    )
+)
+WALK_TEXTS = st.sampled_from(("", "", "", "1", " x ", "a&amp;b", "<![CDATA[<c>]]>", "<!--c-->"))
+
+
+def walk_element(name: str, text: str, children: list[str], tail: str) -> str:
+    return f"<{name}>{text}{''.join(children)}</{name}>{tail}"
+
+
+WALK_TREES = st.recursive(
+    st.builds(walk_element, WALK_NAMES, WALK_TEXTS, st.just([]), WALK_TEXTS),
+    lambda inner: st.builds(
+        walk_element, WALK_NAMES, WALK_TEXTS, st.lists(inner, max_size=3), WALK_TEXTS
+    ),
+    max_leaves=12,
+)
+WALK_DOCUMENTS = st.builds(
+    lambda name, children: walk_element(name, "", children, "").encode(),
+    st.sampled_from(("s:Envelope", "Envelope", "Envelop")),
+    st.lists(WALK_TREES, max_size=3),
+)
+
+
+@PARSERS
+@given(
+    st.one_of(
+        soap_responses().map(lambda case: (case.data, case.action)),
+        st.tuples(WALK_DOCUMENTS, st.sampled_from(("GetInfo", "GetDDNSInfo"))),
+        st.tuples(st.binary(max_size=300), ACTION),
+    )
+)
+def test_soap_responses_as_the_tree_walk(document: tuple[bytes, str]) -> None:
+    """The per-poll parser answers exactly as walking the renamed tree does, errors included;
+    whatever its fast path takes, expat reads the same."""
+    data, action = document
+    assert outcome(parse_response, data, action) == outcome(tree_response, data, action)
+    fast = _fast_response(data, action)
+    assert fast is None or fast == tree_response(data, action)
+
+
+# Responses in the plain shape a box sends on every poll: the fast path must take them all.
+PLAIN_NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9._-]{0,6}", fullmatch=True)
+PLAIN_PREFIXES = st.sampled_from(("", "", "s:", "u:", "SOAP-ENV:", "m_1.x-y:"))
+PLAIN_SPACES = st.sampled_from(("", "", "\n", " ", "\t", "\n  "))
+PLAIN_TEXTS = st.lists(
+    st.sampled_from(
+        [*"ab09 ]>'\"\t\n", "<", "&", "\u00e4", "\u00a0", "\u2028", "\U0001f600", "]]", "\r\n"]
+    )
+    | st.characters(exclude_categories=("Cs",)),
+    max_size=8,
+).map("".join)
+# What the fast path leaves to expat in a plain response: "]]>" is not well-formed in text,
+# expat reads CR as LF, the rest it refuses (controls, U+FFFE, U+FFFF) or a box never sends.
+LEFT_TO_EXPAT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]|]]>")
+PLAIN_DECLARATIONS = st.sampled_from(
+    (
+        "",
+        '<?xml version="1.0"?>\n',
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<?xml version="1.0" encoding="UTF-8" ?>',
+    )
+)
+
+
+@dataclass(frozen=True)
+class PlainResponse:
+    """A response in the plain shape, and the out-arguments it carries."""
+
+    data: bytes
+    action: str
+    expected: dict[str, str]
+
+
+@st.composite
+def plain_responses(draw: st.DrawFn) -> PlainResponse:
+    """Envelope, body, response and text-only items, spelled in every way XML allows."""
+
+    def space() -> str:
+        return draw(PLAIN_SPACES)
+
+    def attributes(count: int) -> str:
+        names = draw(st.lists(PLAIN_NAMES, max_size=count, unique=True))
+        quote = draw(st.sampled_from(('"', "'")))
+        return "".join(
+            f" {draw(PLAIN_PREFIXES)}{name}{space()}={space()}{quote}{draw(PLAIN_NAMES)}{quote}"
+            for name in names
+        )
+
+    action = draw(ACTION)
+    expected: dict[str, str] = {}
+    items = []
+    for _ in range(draw(st.integers(0, 6))):
+        tag = draw(PLAIN_PREFIXES) + draw(st.sampled_from((*ALL_ARGS, "Other")))
+        text = draw(PLAIN_TEXTS)
+        expected[tag.rpartition(":")[2]] = text
+        if not text and draw(st.booleans()):
+            items.append(f"{space()}<{tag}{space()}/>")
+        else:
+            escaped = text.replace("&", "&amp;").replace("<", "&lt;")
+            if draw(st.booleans()):
+                escaped = escape(text, {"'": "&apos;", '"': "&quot;"})
+            items.append(f"{space()}<{tag}{space()}>{escaped}</{tag}{space()}>")
+    envelope, body, response = (
+        draw(PLAIN_PREFIXES) + name for name in ("Envelope", "Body", f"{action}Response")
+    )
+    document = (
+        f"{draw(PLAIN_DECLARATIONS)}{space()}<{envelope}{attributes(3)}{space()}>{space()}"
+        f"<{body}{attributes(1)}>{space()}<{response}{attributes(2)}>{''.join(items)}{space()}"
+        f"</{response}>{space()}</{body}{space()}>{space()}</{envelope}>{space()}"
+    )
+    return PlainResponse(document.encode(), action, expected)
+
+
+@PARSERS
+@given(plain_responses())
+def test_plain_responses_take_the_fast_path(case: PlainResponse) -> None:
+    """The shape of every poll's answers parses without expat, to what expat would give."""
+    values = _fast_response(case.data, case.action)
+    if LEFT_TO_EXPAT.search(case.data.decode()):
+        assert values is None
+        assert outcome(parse_response, case.data, case.action) == outcome(
+            tree_response, case.data, case.action
+        )
+        return
+    assert values == case.expected
+    assert values == tree_response(case.data, case.action)
+
+
+# Integers ---------------------------------------------------------------------------------
+
+INTEGER_TEXTS = st.one_of(
+    st.integers(0, 2**70).map(str),
+    st.sampled_from(NUMERIC_EDGES),
+    st.text(st.sampled_from("0123456789 \t\r\n+-_.e\u00a0\u0661\uff11\u00b2"), max_size=14),
+)
+ASCII_UNSIGNED = re.compile(r"[ \t\r\n]*([0-9]*)[ \t\r\n]*")
+
+
+@PARSERS
+@given(INTEGER_TEXTS, st.sampled_from((PORT_MAX, UI4_MAX)))
+def test_integers(text: str, maximum: int) -> None:
+    """Only ASCII digits (XML white space around), from 0 to the field's maximum."""
+    match = ASCII_UNSIGNED.fullmatch(text)
+    digits = match[1].lstrip("0") if match else ""
+    if match is None or len(digits) > 20 or int(digits or "0") > maximum:
+        with pytest.raises(TR064MalformedResponseError):
+            parse_int(text, "x", maximum)
+    else:
+        assert parse_int(text, "x", maximum) == int(digits or "0")
 
 
 # UPnP faults ------------------------------------------------------------------------------
@@ -991,6 +1185,18 @@ def test_mutated_box_documents(seed: bytes, mutations: list[tuple[str, int, int,
     every_parser(data, data.decode("utf-8", "replace"))
 
 
+@PARSERS
+@given(st.sampled_from(SEEDS), st.lists(MUTATIONS, min_size=1, max_size=4), ACTION)
+def test_mutated_responses_as_the_tree_walk(
+    seed: bytes, mutations: list[tuple[str, int, int, bytes]], action: str
+) -> None:
+    """The same on the simulator's real responses with random byte edits."""
+    data = mutate(seed, mutations)
+    assert outcome(parse_response, data, action) == outcome(tree_response, data, action)
+    fast = _fast_response(data, action)
+    assert fast is None or fast == tree_response(data, action)
+
+
 # A hostile box over HTTP ------------------------------------------------------------------
 # The parsers' results also feed the client itself (URLs from the description, answers by
 # HTTP status, digest challenges): the whole client against a box answering generated junk.
@@ -1216,3 +1422,47 @@ async def test_invalid_url_in_description_is_malformed(
     )
     with pytest.raises(TR064MalformedResponseError, match="invalid URL"):
         await client.connect()
+
+
+NON_HTTP_URLS = (
+    "file:///etc/passwd",
+    "mailto:a@b",
+    "ftp://box/x_remoteSCPD.xml",
+    "javascript:alert(1)",
+    "urn:x:y",
+)
+
+
+@pytest.mark.parametrize("url", NON_HTTP_URLS)
+async def test_non_http_url_in_description_is_malformed(
+    session: aiohttp.ClientSession, hostile_box: HostileBox, url: str
+) -> None:
+    """A file: or mailto: URL used to escape as a connection error (aiohttp refused it)."""
+    hostile_box.description = description_with(url, url)
+    client = FritzBoxRemoteAccess(
+        session, "127.0.0.1", port=hostile_box.port, username="u", password="p4ss-word"
+    )
+    with pytest.raises(TR064MalformedResponseError, match="non-HTTP URL"):
+        await client.connect()
+    hostile_box.description = description_with(url, "/x_remoteSCPD.xml")
+    hostile_box.scpd = REAL_SCPDS[0]
+    await client.connect()
+    with pytest.raises(TR064MalformedResponseError, match="non-HTTP URL"):
+        await client.get_info()
+    assert client.stats.requests == 3  # description twice, the SCPD; no SOAP call went out
+
+
+@pytest.mark.parametrize("url", tuple(dict.fromkeys(HOSTILE_URLS + NON_HTTP_URLS)))
+async def test_description_urls_never_lead_elsewhere(
+    session: aiohttp.ClientSession, hostile_box: HostileBox, url: str
+) -> None:
+    """Whatever control URL the box names, the client asks the box itself or refuses it."""
+    hostile_box.description = description_with(url, "/x_remoteSCPD.xml")
+    hostile_box.scpd = REAL_SCPDS[0]
+    hostile_box.answer = SEEDS[3]  # GetInfo's response
+    client = FritzBoxRemoteAccess(
+        session, "127.0.0.1", port=hostile_box.port, username="u", password="p4ss-word"
+    )
+    # The box answers any POST with GetInfo's response; a connection error fails the test.
+    with contextlib.suppress(TR064MalformedResponseError):
+        assert (await client.get_info()).username == "ha-user"

@@ -7,6 +7,9 @@ Design notes:
   makes other clients slow and noisy. DeviceInfo's actions are fixed, its SCPD is not needed.
 - Every failure becomes one of the exceptions in ``exceptions.py``; no message carries the
   password or any argument value.
+- A poll is two SOAP calls, so their per-call work is kept small: URL, headers and the
+  envelope's text are made once per action, a body of known length is read in one go, and
+  the answer's plain shape is read without expat (``soap.py``; anything else goes to expat).
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ import time
 from typing import TYPE_CHECKING, Literal
 
 import aiohttp
+from aiohttp import hdrs
 from aiohttp.client_middleware_digest_auth import escape_quotes
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from .const import (
@@ -70,6 +75,7 @@ from .exceptions import (
     TR064UnsupportedError,
 )
 from .models import (
+    PORT_MAX,
     Capabilities,
     DDNSInfo,
     DDNSMode,
@@ -181,6 +187,10 @@ async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
     if length is not None and length > MAX_RESPONSE_BYTES:
         response.close()
         raise TR064MalformedResponseError(f"Response of {length} bytes exceeds the limit")
+    if length is not None and hdrs.CONTENT_ENCODING not in response.headers:
+        # aiohttp reads exactly Content-Length bytes, checked above: one read is enough.
+        # A compressed body's length says nothing about its size unpacked: read in chunks.
+        return await response.read()
     body = bytearray()
     async for chunk in response.content.iter_chunked(READ_CHUNK_BYTES):
         body += chunk
@@ -190,6 +200,15 @@ async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
                 f"Response exceeds the limit of {MAX_RESPONSE_BYTES} bytes"
             )
     return bytes(body)
+
+
+@dataclass(frozen=True, slots=True)
+class _SoapRequest:
+    """What every call of one SOAP action sends alike."""
+
+    url: URL
+    headers: CIMultiDictProxy[str]
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +225,7 @@ async def _exchange(
     client_timeout: aiohttp.ClientTimeout,
     ssl_param: bool | aiohttp.Fingerprint,
     pinned: str | None,
-    headers: Mapping[str, str] | None = None,
+    headers: CIMultiDictProxy[str] | None = None,
     data: bytes | None = None,
     middlewares: tuple[aiohttp.DigestAuthMiddleware, ...] | None = None,
 ) -> _Reply:
@@ -242,14 +261,18 @@ async def _exchange(
 
 
 def _join(base: URL, path: str) -> URL:
-    """Resolve a description URL against the box; never follow it to another host."""
+    """Resolve a description URL against the box; never follow it to another host or scheme."""
     try:
         target = URL(path)
-        if target.absolute:
-            target = URL(target.raw_path_qs)
-        return base.join(target)
+        scheme = target.scheme  # lowercased by yarl
+        if scheme in ("", "http", "https"):
+            if scheme or target.absolute:
+                target = URL(target.raw_path_qs)
+            return base.join(target)
     except ValueError:  # e.g. "http://[::1" or a port beyond 65535
         raise TR064MalformedResponseError(f"The box names an invalid URL: {path[:80]!r}") from None
+    # file:, mailto: and the like: nothing an HTTP client could send a request to.
+    raise TR064MalformedResponseError(f"The box names a non-HTTP URL: {path[:80]!r}")
 
 
 def _check_get_status(reply: _Reply, what: str) -> bytes:
@@ -324,6 +347,9 @@ class FritzBoxRemoteAccess:
         except ValueError:
             # The message names the username rule only; re-raise without the original.
             raise ValueError("The username must not contain ':' (HTTP digest)") from None
+        self._middlewares = (self._auth,)
+        # URL and headers of each SOAP action, made on its first call: they never change.
+        self._requests: dict[tuple[str, str, str], _SoapRequest] = {}
         # Kept only to scrub it from texts the box sends back; never logged or shown.
         self._secrets: tuple[str, ...] = (password,) if password else ()
         self._stats = RequestStats()
@@ -529,7 +555,8 @@ class FritzBoxRemoteAccess:
         *,
         secrets: tuple[str, ...] = (),
     ) -> T:
-        await self.connect()
+        if self._capabilities is None:
+            await self.connect()
         assert self._remote_access is not None  # noqa: S101 - set by connect()
         if not self.capabilities.supports(action):
             raise TR064UnsupportedError(f"The box does not support {action}")
@@ -545,7 +572,7 @@ class FritzBoxRemoteAccess:
 
     async def _get[T](self, path: str, what: str, parse: Callable[[bytes], T]) -> T:
         """Unauthenticated GET (description, SCPD); a failure to parse counts as failure."""
-        reply = await self._send("GET", path, what)
+        reply = await self._send("GET", _join(self._base, path), what)
         try:
             return parse(_check_get_status(reply, what))
         except TR064Error:
@@ -571,15 +598,26 @@ class FritzBoxRemoteAccess:
                     UPNP_ARGUMENT_VALUE_INVALID,
                     f"{action}: {name} contains characters XML cannot carry",
                 )
-        headers = {
-            "Content-Type": 'text/xml; charset="utf-8"',
-            "SOAPACTION": soap_action_header(service.service_type, action),
-        }
+        key = (service.service_type, service.control_url, action)
+        request = self._requests.get(key)
+        if request is None:
+            request = self._requests[key] = _SoapRequest(
+                url=_join(self._base, service.control_url or default_control_url),
+                headers=CIMultiDictProxy(
+                    CIMultiDict(
+                        {
+                            hdrs.CONTENT_TYPE: 'text/xml; charset="utf-8"',
+                            "SOAPACTION": soap_action_header(service.service_type, action),
+                        }
+                    )
+                ),
+                label=f"{label} {action}",
+            )
         reply = await self._send(
             "POST",
-            service.control_url or default_control_url,
-            f"{label} {action}",
-            headers=headers,
+            request.url,
+            request.label,
+            headers=request.headers,
             data=build_envelope(service.service_type, action, arguments),
             authenticate=True,
         )
@@ -614,17 +652,17 @@ class FritzBoxRemoteAccess:
     async def _send(
         self,
         method: str,
-        path: str,
+        url: URL,
         label: str,
         *,
-        headers: Mapping[str, str] | None = None,
+        headers: CIMultiDictProxy[str] | None = None,
         data: bytes | None = None,
         authenticate: bool = False,
     ) -> _Reply:
         """Send one request, count it, log it; transport errors are raised as TR064 errors."""
-        url = _join(self._base, path)
         self._stats.requests += 1
-        started = time.monotonic()
+        debug = _LOGGER.isEnabledFor(logging.DEBUG)
+        started = time.monotonic() if debug else 0.0
         try:
             reply = await _exchange(
                 self._session,
@@ -635,21 +673,27 @@ class FritzBoxRemoteAccess:
                 pinned=self._pinned,
                 headers=headers,
                 data=data,
-                middlewares=(self._auth,) if authenticate else None,
+                middlewares=self._middlewares if authenticate else None,
             )
         except TR064Error as err:
             self._stats.failures += 1
+            if debug:
+                _LOGGER.debug(
+                    "%s %s failed after %.3f s: %s",
+                    method,
+                    label,
+                    time.monotonic() - started,
+                    type(err).__name__,
+                )
+            raise
+        if debug:
             _LOGGER.debug(
-                "%s %s failed after %.3f s: %s",
+                "%s %s -> HTTP %s in %.3f s",
                 method,
                 label,
+                reply.status,
                 time.monotonic() - started,
-                type(err).__name__,
             )
-            raise
-        _LOGGER.debug(
-            "%s %s -> HTTP %s in %.3f s", method, label, reply.status, time.monotonic() - started
-        )
         return reply
 
 
@@ -674,7 +718,7 @@ def _returned_port(values: dict[str, str]) -> int:
         port = values["NewPort"]
     except KeyError:
         raise TR064MalformedResponseError("Response lacks NewPort") from None
-    return parse_int(port, "NewPort")
+    return parse_int(port, "NewPort", PORT_MAX)
 
 
 def _upnp_error(action: str, code: int, description: str) -> TR064Error:

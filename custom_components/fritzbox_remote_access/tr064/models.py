@@ -161,15 +161,30 @@ def parse_bool(value: str, name: str) -> bool:
     raise TR064MalformedResponseError(f"{name} is not a boolean: {value!r}")
 
 
-def parse_int(value: str, name: str) -> int:
-    """Ports are declared as strings on real boxes; empty means 0."""
-    text = value.strip()
+# XML whitespace; str.strip() would also drop Unicode spaces a box never sends.
+_XML_SPACE = " \t\r\n"
+PORT_MAX = 65535
+UI4_MAX = 2**32 - 1
+_UI4_DIGITS = len(str(UI4_MAX))
+
+
+def parse_int(value: str, name: str, maximum: int = UI4_MAX) -> int:
+    """Read a TR-064 unsigned integer: ASCII digits only, 0 to ``maximum``; empty means 0.
+
+    Python's ``int()`` would also take signs, ``_`` separators and non-ASCII digits.
+    """
+    text = value.strip(_XML_SPACE)
     if not text:
         return 0
-    try:
-        return int(text, 10)
-    except ValueError:
-        raise TR064MalformedResponseError(f"{name} is not an integer: {value!r}") from None
+    if not (text.isascii() and text.isdigit()):
+        raise TR064MalformedResponseError(f"{name} is not an unsigned integer: {value[:40]!r}")
+    # Leading zeros are harmless. Past ui4's 10 digits the number is out of range anyway, and
+    # int() is spared a long string (it refuses those beyond 4,300 digits with a ValueError).
+    digits = text.lstrip("0")
+    number = int(digits) if 0 < len(digits) <= _UI4_DIGITS else 0
+    if len(digits) > _UI4_DIGITS or number > maximum:
+        raise TR064MalformedResponseError(f"{name} is out of range (0 to {maximum})")
+    return number
 
 
 def _get(values: Mapping[str, str], name: str) -> str:
@@ -185,7 +200,7 @@ def remote_access_info_from(values: Mapping[str, str]) -> RemoteAccessInfo:
     le_state = values.get("NewLetsEncryptState")
     return RemoteAccessInfo(
         enabled=parse_bool(_get(values, "NewEnabled"), "NewEnabled"),
-        port=parse_int(_get(values, "NewPort"), "NewPort"),
+        port=parse_int(_get(values, "NewPort"), "NewPort", PORT_MAX),
         username=_get(values, "NewUsername"),
         lets_encrypt_enabled=(
             None if le_enabled is None else parse_bool(le_enabled, "NewLetsEncryptEnabled")
