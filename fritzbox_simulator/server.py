@@ -154,6 +154,10 @@ class BoxHttpHandler:
             if self._is_down():
                 _drop(request)
                 return None
+            if _client_gone(request):
+                # The client gave up waiting: reading its body or writing an answer would
+                # only make aiohttp log a ConnectionResetError.
+                return None
         soap_action = parse_soap_action(request.headers.get("SOAPACTION"))
         facts.action = soap_action[1] if soap_action else None
         body_fault = faults.active_body_fault()
@@ -244,6 +248,12 @@ class BoxHttpHandler:
             self._guard.record_failure(client)
         challenge = self._authenticator.challenge(stale=result.outcome is Outcome.STALE)
         return html_error(401, {hdrs.WWW_AUTHENTICATE: challenge})
+
+
+def _client_gone(request: web.BaseRequest) -> bool:
+    """Whether the client closed the connection (aiohttp forgets a lost transport)."""
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
 def _drop(request: web.BaseRequest) -> None:

@@ -19,6 +19,7 @@ from .helpers import (
     USERNAME,
     call,
     digest_authorization,
+    fresh_nonce,
     parse_document,
     raw_post,
 )
@@ -43,6 +44,30 @@ async def test_latency(simulator: FritzBoxSimulator, session: aiohttp.ClientSess
     started = loop.time()
     await _get(session, f"{simulator.url}/tr64desc.xml")
     assert loop.time() - started < 0.2
+
+
+async def test_latency_after_the_client_gave_up(
+    simulator: FritzBoxSimulator,
+    session: aiohttp.ClientSession,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A client that timed out is not answered: no read from or write into its connection."""
+    authorization = digest_authorization(
+        USERNAME, PASSWORD, await fresh_nonce(session, simulator), 1
+    )
+    simulator.log.clear()
+    simulator.faults.latency = 0.3
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.05):
+            await raw_post(session, simulator, authorization=authorization)
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.05):
+            await _get(session, f"{simulator.url}/tr64desc.xml")
+    await asyncio.sleep(0.5)  # the box's latency runs out meanwhile
+    assert [entry.status for entry in simulator.log.entries] == [0, 0]
+    assert not [record for record in caplog.records if record.name.startswith("aiohttp")]
+    simulator.faults.latency = 0
+    assert (await call(session, simulator, "GetInfo")).status == 200
 
 
 async def test_drop_connection(
