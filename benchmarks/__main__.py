@@ -103,7 +103,6 @@ def run(smoke: bool, out_dir: Path) -> dict[str, Any]:
         results["simulator"] = {
             "profile": sim.info.profile,
             "services": len(tuple(walk_services())),
-            "html_error_content_type_patched": sim.info.html_error_content_type_patched,
         }
         for name, plan in plans.items():
             print(f"parts 1-3: {name} ({plan.latency * 1000:.0f} ms added)", flush=True)

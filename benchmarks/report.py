@@ -394,10 +394,10 @@ def render_markdown(results: dict[str, Any], chart: Path) -> str:
         "",
         f"- **The box**: `fritzbox_simulator` (profile `modern`, a FRITZ!Box 7590 description "
         f"listing {services} services, each with an SCPD — a real 7590 lists 33; "
-        "`/igddesc.xml` answers 404), in a child process, so that everything measured in the "
+        "`/igddesc.xml` answers 404 with `Content-Type: text/html`, exactly as a box does, "
+        "which fritzconnection requires), in a child process, so that everything measured in the "
         "benchmark process is client work. Traffic goes to 127.0.0.1 only. Part 3 adds "
         "20 ms to every request on the simulator (a box under load).",
-        *_shim_note(results),
         "- **Ours**: `FritzBoxRemoteAccess` on a fresh `aiohttp.ClientSession` "
         f"(aiohttp {versions['aiohttp']}): reads `tr64desc.xml` and the RemoteAccess SCPD "
         "only; HTTP digest through `aiohttp.DigestAuthMiddleware(preemptive=True)`.",
@@ -456,18 +456,6 @@ def render_markdown(results: dict[str, Any], chart: Path) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def _shim_note(results: dict[str, Any]) -> list[str]:
-    if not results.get("simulator", {}).get("html_error_content_type_patched"):
-        return []
-    return [
-        "- fritzconnection asks for `/igddesc.xml` first and accepts its absence only when "
-        "the 404 says `Content-Type: text/html` exactly (what it expects of a box's web "
-        "server). The simulator sent `text/html; charset=utf-8`, which makes fritzconnection "
-        "fail, so the benchmark's simulator host (`benchmarks/simserver.py`) sends its "
-        "error pages with the box's header; nothing else about the simulator is changed."
-    ]
 
 
 def _target_notes(results: dict[str, Any]) -> list[str]:

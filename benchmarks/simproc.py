@@ -34,7 +34,6 @@ class Boxes:
     username: str
     password: str
     profile: str
-    html_error_content_type_patched: bool
     boxes: tuple[Box, ...]
 
     @classmethod
@@ -45,7 +44,6 @@ class Boxes:
             username=data["username"],
             password=data["password"],
             profile=data["profile"],
-            html_error_content_type_patched=bool(data["html_error_content_type_patched"]),
             boxes=tuple(Box(b["host"], int(b["port"]), b["udn"]) for b in data["boxes"]),
         )
 

@@ -16,38 +16,13 @@ import asyncio
 from collections import Counter
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from aiohttp import hdrs, web
-
-from fritzbox_simulator import FritzBoxSimulator, SimulatorConfig, server
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
+from fritzbox_simulator import FritzBoxSimulator, SimulatorConfig
 
 USERNAME = "admin"
 PASSWORD = "bench-password-1"  # noqa: S105 - a simulated box on loopback, not a secret
 HOST = "127.0.0.1"
-
-
-def _plain_html_errors() -> bool:
-    """Send ``Content-Type: text/html`` on error pages, without a charset, as a real box does.
-
-    fritzconnection asks for ``/igddesc.xml`` first and tolerates its absence only when the
-    404 says exactly ``text/html``; aiohttp appends ``; charset=utf-8``. A no-op once the
-    simulator sends the box's header itself. Returns whether the header had to be changed.
-    """
-    original = server.html_error
-    if original(404).headers.get(hdrs.CONTENT_TYPE) == "text/html":
-        return False
-
-    def html_error(status: int, headers: Mapping[str, str] | None = None) -> web.Response:
-        response = original(status, headers)
-        response.headers[hdrs.CONTENT_TYPE] = "text/html"
-        return response
-
-    server.html_error = html_error
-    return True
 
 
 def _stats(boxes: list[FritzBoxSimulator]) -> dict[str, Any]:
@@ -90,7 +65,6 @@ def _handle(line: str, boxes: list[FritzBoxSimulator]) -> dict[str, Any] | None:
 
 
 async def _serve(count: int, profile: str) -> None:
-    patched = _plain_html_errors()
     boxes: list[FritzBoxSimulator] = []
     try:
         for _ in range(count):
@@ -106,7 +80,6 @@ async def _serve(count: int, profile: str) -> None:
             "username": USERNAME,
             "password": PASSWORD,
             "profile": profile,
-            "html_error_content_type_patched": patched,
             "boxes": [{"host": sim.host, "port": sim.port, "udn": sim.udn} for sim in boxes],
         }
         print(json.dumps(hello), flush=True)

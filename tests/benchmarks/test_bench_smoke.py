@@ -11,7 +11,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_bench_smoke(tmp_path: Path) -> None:
-    """``python -m benchmarks --smoke`` in its own process: HA's guards stay out of this one."""
+    """``python -m benchmarks --smoke`` in its own process: HA's guards stay out of this one.
+
+    fritzconnection runs against the unpatched simulator here, so this also guards the box's
+    exact ``Content-Type: text/html`` on error pages: fritzconnection accepts the missing
+    ``/igddesc.xml`` only with that header, and fails the run otherwise.
+    """
     completed = subprocess.run(  # noqa: S603 - our own module, fixed arguments
         [sys.executable, "-m", "benchmarks", "--smoke", "--out-dir", str(tmp_path)],
         cwd=REPO,
