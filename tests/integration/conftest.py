@@ -237,8 +237,10 @@ async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: int
 
     The coordinator schedules its next poll at ``int(loop.time())`` plus a random fraction of
     a second plus the interval, so a poll falls due up to a second after the nominal interval:
-    timers due within that second fire too.
+    timers due within that second fire too. A refresh still under way (one a set-up or an
+    action started in the background) is let finish first, or the due poll would be skipped.
     """
+    await hass.async_block_till_done(wait_background_tasks=True)
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=1))
     # The coordinator polls in a background task.

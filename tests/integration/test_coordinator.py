@@ -38,6 +38,8 @@ async def test_two_requests_per_poll(
     hass: HomeAssistant, box: FritzBoxSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """A poll is GetInfo plus GetDDNSInfo, nothing else: no descriptions, no DeviceInfo."""
+    # The frozen clock starts after set-up, so the first scheduled poll is already due.
+    await hass.async_block_till_done(wait_background_tasks=True)
     for _ in range(3):
         box.log.clear()
         await poll(hass, freezer)
