@@ -114,7 +114,12 @@ def test_log_in_on_the_login_page(page: Page, hass: HomeAssistant) -> None:
 
 def test_add_box_from_the_ui(page: Page, hass: HomeAssistant, box: DemoBox) -> None:
     """Add integration > search > host, port, user, password: wrong password first."""
-    page.goto(f"{hass.url}/config/integrations/dashboard")
+    # From the start page, through the sidebar, as a user does.
+    page.goto(hass.url)
+    page.get_by_role("link", name=re.compile("Settings")).click()
+    expect(page).to_have_url(re.compile(r"/config/dashboard"))
+    page.get_by_role("link", name=re.compile("Devices & services")).first.click()
+    expect(page).to_have_url(re.compile(r"/config/integrations/dashboard"))
     page.get_by_role("button", name="Add integration").click()
     page.get_by_placeholder("Search for a brand name").fill("FRITZ!Box Remote Access")
     page.get_by_role("button", name="FRITZ!Box Remote Access").click()
