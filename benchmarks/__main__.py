@@ -1,7 +1,7 @@
 """``python -m benchmarks``: run every part, write BENCHMARKS.md, the chart and the raw JSON.
 
-``--smoke`` runs each part once with tiny counts and writes only JSON (to ``--out-dir``); it
-checks request counts, never timings.
+``--smoke`` runs each part once with tiny counts and writes its JSON to ``--out-dir`` (by default a
+temporary folder, never the committed results); it checks request counts, never timings.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from typing import Any
 
@@ -119,9 +120,12 @@ def main() -> None:
     """Parse arguments, run, write outputs."""
     parser = argparse.ArgumentParser(description="Benchmarks against fritzconnection")
     parser.add_argument("--smoke", action="store_true", help="tiny counts, JSON only")
-    parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--out-dir", type=Path, help="default: benchmarks/results (full runs)")
     args = parser.parse_args()
-    out_dir: Path = args.out_dir
+    # A smoke run's tiny counts must never replace the committed results.
+    out_dir: Path = args.out_dir or (
+        Path(tempfile.mkdtemp(prefix="fra-bench-smoke-")) if args.smoke else RESULTS_DIR
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
 
     results = run(args.smoke, out_dir)

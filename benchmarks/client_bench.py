@@ -100,16 +100,50 @@ class CpuSplit:
         return CpuSplit(self.user - start.user, self.system - start.system)
 
 
-class OurClient:
+class _AsyncPoller:
+    """Drives an async client from sync code through one long-lived event loop."""
+
+    def __init__(self, runner: asyncio.Runner) -> None:
+        """Nothing is sent before ``setup``."""
+        self._runner = runner
+        self._session: aiohttp.ClientSession | None = None
+
+    async def _poll_once(self) -> None:
+        raise NotImplementedError
+
+    async def _polls(self, count: int) -> tuple[list[float], float]:
+        latencies: list[float] = []
+        cpu = time.process_time()
+        for _ in range(count):
+            started = time.perf_counter()
+            await self._poll_once()
+            latencies.append(time.perf_counter() - started)
+        return latencies, time.process_time() - cpu
+
+    def timed_polls(self, count: int) -> tuple[list[float], float]:
+        """Poll ``count`` times; latencies and total CPU seconds."""
+        return self._runner.run(self._polls(count))
+
+    def poll(self) -> None:
+        """One untimed poll."""
+        self.timed_polls(1)
+
+    def close(self) -> None:
+        """Close the session (and its keep-alive connection)."""
+        if self._session is not None:
+            self._runner.run(self._session.close())
+            self._session = None
+
+
+class OurClient(_AsyncPoller):
     """Our async client, driven from sync code through one long-lived event loop."""
 
     def __init__(self, runner: asyncio.Runner, box: Box, username: str, password: str) -> None:
         """Nothing is sent before ``setup``."""
-        self._runner = runner
+        super().__init__(runner)
         self._box = box
         self._username = username
         self._password = password
-        self._session: aiohttp.ClientSession | None = None
         self._client: FritzBoxRemoteAccess | None = None
 
     async def _setup(self) -> tuple[float, float]:
@@ -134,31 +168,11 @@ class OurClient:
         """Set up without caring for the time."""
         self.timed_setup()
 
-    async def _polls(self, count: int) -> tuple[list[float], float]:
+    async def _poll_once(self) -> None:
         client = self._client
         assert client is not None
-        latencies: list[float] = []
-        cpu = time.process_time()
-        for _ in range(count):
-            started = time.perf_counter()
-            await client.get_info()
-            await client.get_ddns_info()
-            latencies.append(time.perf_counter() - started)
-        return latencies, time.process_time() - cpu
-
-    def timed_polls(self, count: int) -> tuple[list[float], float]:
-        """Poll ``count`` times; latencies and total CPU seconds."""
-        return self._runner.run(self._polls(count))
-
-    def poll(self) -> None:
-        """One untimed poll."""
-        self.timed_polls(1)
-
-    def close(self) -> None:
-        """Close the session (and its keep-alive connection)."""
-        if self._session is not None:
-            self._runner.run(self._session.close())
-            self._session = None
+        await client.get_info()
+        await client.get_ddns_info()
 
 
 class FritzConnectionClient:
@@ -207,7 +221,7 @@ class FritzConnectionClient:
             self._fc = None
 
 
-class AiohttpFloor:
+class AiohttpFloor(_AsyncPoller):
     """Not a contender: what any aiohttp-based client pays for the same two requests.
 
     The same two SOAP POSTs (same headers and bodies) through a bare ``aiohttp.ClientSession``
@@ -217,10 +231,9 @@ class AiohttpFloor:
 
     def __init__(self, runner: asyncio.Runner, box: Box, username: str, password: str) -> None:
         """Nothing is sent before ``setup``."""
-        self._runner = runner
+        super().__init__(runner)
         self._url = f"http://{box.host}:{box.port}/upnp/control/x_remote"
         self._auth = aiohttp.DigestAuthMiddleware(username, password, preemptive=True)
-        self._session: aiohttp.ClientSession | None = None
         self._requests = tuple(
             (
                 {
@@ -256,29 +269,6 @@ class AiohttpFloor:
     def setup(self) -> None:
         """Open the session; the first poll fetches the digest challenge."""
         self._runner.run(self._setup())
-
-    async def _polls(self, count: int) -> tuple[list[float], float]:
-        latencies: list[float] = []
-        cpu = time.process_time()
-        for _ in range(count):
-            started = time.perf_counter()
-            await self._poll_once()
-            latencies.append(time.perf_counter() - started)
-        return latencies, time.process_time() - cpu
-
-    def timed_polls(self, count: int) -> tuple[list[float], float]:
-        """Poll ``count`` times; latencies and total CPU seconds."""
-        return self._runner.run(self._polls(count))
-
-    def poll(self) -> None:
-        """One untimed poll."""
-        self.timed_polls(1)
-
-    def close(self) -> None:
-        """Close the session."""
-        if self._session is not None:
-            self._runner.run(self._session.close())
-            self._session = None
 
 
 type AnyClient = OurClient | FritzConnectionClient | AiohttpFloor
