@@ -36,6 +36,11 @@ class DDNSMode(StrEnum):
             raise TR064MalformedResponseError(f"Unknown DDNS mode {value!r}") from None
 
 
+def _state_key(value: str) -> str:
+    """Boxes mix spaces, hyphens and case in state names; the enums use snake_case."""
+    return value.strip().lower().replace(" ", "_").replace("-", "_")
+
+
 class DDNSStatus(StrEnum):
     """Update state of one address family."""
 
@@ -53,9 +58,8 @@ class DDNSStatus(StrEnum):
     @classmethod
     def from_box(cls, value: str) -> DDNSStatus:
         """Boxes write ``new address`` (IPv4) and ``new-address`` (IPv6); unknown -> UNDEFINED."""
-        text = value.strip().lower().replace(" ", "_").replace("-", "_")
         try:
-            return cls(text)
+            return cls(_state_key(value))
         except ValueError:
             return cls.UNDEFINED
 
@@ -72,9 +76,8 @@ class LetsEncryptState(StrEnum):
     @classmethod
     def from_box(cls, value: str) -> LetsEncryptState:
         """Unknown strings become UNKNOWN, the spec's default."""
-        text = value.strip().lower().replace(" ", "_").replace("-", "_")
         try:
-            return cls(text)
+            return cls(_state_key(value))
         except ValueError:
             return cls.UNKNOWN
 
