@@ -14,8 +14,9 @@ import json
 from pathlib import Path
 import re
 import string
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from homeassistant.helpers.service import async_get_all_descriptions
 import pytest
 import yaml
 
@@ -41,6 +42,9 @@ from custom_components.fritzbox_remote_access.tr064 import (
     TR064PermissionError,
     TR064UnsupportedError,
 )
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
 
 PACKAGE = Path(config_flow.__file__).parent
 LANGUAGES = ("en", "de")
@@ -158,6 +162,10 @@ def _exception_keys() -> set[str]:
             key = kwargs.get("translation_key")
             if "translation_domain" in kwargs and isinstance(key, ast.Constant):
                 used.add(key.value)
+            # validation.invalid("key", ...): the one-line refusal.
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            if name == "invalid" and node.args and isinstance(node.args[0], ast.Constant):
+                used.add(node.args[0].value)
     used |= {key for _, key in errors._ERROR_KEYS}
     used |= set(errors._PERMISSION_KEYS.values())
     used.add(errors.UNKNOWN_ERROR_KEY)
@@ -273,3 +281,237 @@ def test_fixed_placeholders(language: str) -> None:
     assert placeholders(confirm["description"]) == {"fingerprint"}
     for issue in issues.values():
         assert placeholders(issue["title"]) <= {"title"}
+
+
+# --- the string rules Home Assistant's validator applies ---------------------------------------
+#
+# hassfest checks a custom integration's translations/en.json as follows; these tests hold every
+# language file to the same rules, each a little stricter where that costs nothing:
+# - no HTML-like tag (``<b>``, ``<ipaddr>``): the frontend would drop or garble it;
+# - no URL: links belong in placeholders;
+# - no leading or trailing whitespace;
+# - placeholders: balanced braces, plain identifiers, not quoted with an apostrophe (the
+#   frontend's message format would print them literally), none in entity states and units;
+# - no ``[%key:...%]`` reference: only core integrations get them resolved;
+# - keys in lowercase snake case; only the sections Home Assistant knows; data descriptions
+#   only for fields that exist; an issue has a description or a fix flow, never both.
+# Our own addition: product names spelled as their makers do.
+
+_PATTERNS = {
+    re.compile(r"</?[a-z][^>]*>", re.IGNORECASE): "HTML-like tag",
+    re.compile(r"[a-z][a-z0-9+.-]*://|\bwww\.[a-z0-9]", re.IGNORECASE): "URL",
+    re.compile(r"\[%"): "reference",
+    re.compile(r"'\{"): "placeholder after an apostrophe",
+}
+_KEY = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
+_PRODUCT_NAMES = {
+    re.compile(r"home[\s-]*assistant", re.IGNORECASE): "Home Assistant",
+    re.compile(r"fritz\s*!?\s*box", re.IGNORECASE): "FRITZ!Box",
+}
+_SECTIONS = frozenset(
+    {
+        "application_credentials",
+        "common",
+        "conditions",
+        "config",
+        "config_panel",
+        "config_subentries",
+        "conversation",
+        "device",
+        "device_automation",
+        "entity",
+        "entity_component",
+        "exceptions",
+        "issues",
+        "options",
+        "preview_features",
+        "selector",
+        "services",
+        "system_health",
+        "title",
+        "triggers",
+    }
+)
+
+
+def _no_placeholders_allowed(path: tuple[str, ...]) -> bool:
+    """Entity states, state attributes and units are shown without placeholders filled in."""
+    if path[0] not in ("entity", "entity_component"):
+        return False
+    return "state" in path or "state_attributes" in path or path[-1] == "unit_of_measurement"
+
+
+def _placeholder_findings(text: str, *, allowed: bool) -> list[str]:
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError:
+        return ["unbalanced braces"]
+    found = []
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if not allowed:
+            found.append(f"placeholder {{{name}}} where none is filled in")
+        elif not name.isidentifier() or spec or conversion:
+            found.append(f"placeholder {{{name}}} is not a plain identifier")
+    return found
+
+
+def text_findings(text: str, *, placeholders_allowed: bool = True) -> list[str]:
+    """What is wrong with one translated text."""
+    found = [finding for pattern, finding in _PATTERNS.items() if pattern.search(text)]
+    if text != text.strip():
+        found.append("leading or trailing whitespace")
+    if not text.strip():
+        found.append("empty")
+    found += _placeholder_findings(text, allowed=placeholders_allowed)
+    for pattern, spelling in _PRODUCT_NAMES.items():
+        found.extend(
+            f"{match.group()!r} instead of {spelling!r}"
+            for match in pattern.finditer(text)
+            if match.group() != spelling
+        )
+    return found
+
+
+def _walk(tree: dict[str, Any], path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    """Every key path with its value, inner nodes included."""
+    out: list[tuple[tuple[str, ...], Any]] = []
+    for key, value in tree.items():
+        out.append(((*path, key), value))
+        if isinstance(value, dict):
+            out.extend(_walk(value, (*path, key)))
+    return out
+
+
+def _flow_steps(tree: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Data entry flow steps: config, options and the repair fix flows."""
+    flows = [("config", tree.get("config", {})), ("options", tree.get("options", {}))]
+    flows += [
+        (f"issues.{issue}.fix_flow", spec["fix_flow"])
+        for issue, spec in tree.get("issues", {}).items()
+        if isinstance(spec, dict) and "fix_flow" in spec
+    ]
+    return [
+        (f"{name}.step.{step_id}", step)
+        for name, flow in flows
+        for step_id, step in flow.get("step", {}).items()
+    ]
+
+
+def file_findings(tree: dict[str, Any]) -> list[str]:
+    """Every rule broken anywhere in one translation file, as ``path: finding``."""
+    found = [f"{key}: unknown section" for key in tree if key not in _SECTIONS]
+    for path, value in _walk(tree):
+        where = ".".join(path)
+        if not _KEY.match(path[-1]):
+            found.append(f"{where}: key is not lowercase snake case")
+        if isinstance(value, dict):
+            continue
+        if not isinstance(value, str):
+            found.append(f"{where}: not a string")
+            continue
+        allowed = not _no_placeholders_allowed(path)
+        found += [f"{where}: {f}" for f in text_findings(value, placeholders_allowed=allowed)]
+    for where, step in _flow_steps(tree):
+        found += [
+            f"{where}.data_description.{field}: no such field in data"
+            for field in step.get("data_description", {})
+            if field not in step.get("data", {})
+        ]
+    for issue, spec in tree.get("issues", {}).items():
+        if "title" not in spec or ("description" in spec) == ("fix_flow" in spec):
+            found.append(f"issues.{issue}: needs a title and either a description or a fix flow")
+    for key, spec in tree.get("exceptions", {}).items():
+        if set(spec) != {"message"}:
+            found.append(f"exceptions.{key}: holds something else than a message")
+    for service, spec in tree.get("services", {}).items():
+        needed = [spec, *spec.get("fields", {}).values()]
+        if any(not {"name", "description"} <= set(part) for part in needed):
+            found.append(f"services.{service}: a name or description is missing")
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_validator_rules(language: str) -> None:
+    """Each language file passes the rules hassfest applies to strings, and ours."""
+    assert file_findings(load(language)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Placeholders such as <domain> and <ipaddr>.", "HTML-like tag"),
+        ("Bold <b>text</b>.", "HTML-like tag"),
+        ("For example https://ddns.example.org/update.", "URL"),
+        ("It starts with https:// or http://.", "URL"),
+        ("See www.example.org.", "URL"),
+        ("Trailing space ", "leading or trailing whitespace"),
+        ("\nLeading line break", "leading or trailing whitespace"),
+        ("   ", "empty"),
+        ("[%key:common::config_flow::data::host%]", "reference"),
+        ("Quoted '{name}' placeholder", "placeholder after an apostrophe"),
+        ("Unbalanced {name", "unbalanced braces"),
+        ("Stray } brace", "unbalanced braces"),
+        ("Positional {0}", "placeholder {0} is not a plain identifier"),
+        ("Formatted {port:d}", "placeholder {port} is not a plain identifier"),
+        ("Talk to home assistant", "'home assistant' instead of 'Home Assistant'"),
+        ("The Fritz!Box answers", "'Fritz!Box' instead of 'FRITZ!Box'"),
+        ("The FritzBox answers", "'FritzBox' instead of 'FRITZ!Box'"),
+    ],
+)
+def test_rules_catch(text: str, finding: str) -> None:
+    """Each rule finds what it is there to find."""
+    assert finding in text_findings(text)
+
+
+def test_rules_pass() -> None:
+    """Texts the rules must leave alone."""
+    for text in (
+        "Host name of your FRITZ!Box, usually 192.168.178.1, or home.example.org.",
+        "Home Assistant talks to the FRITZ!Box at {host}; the box's answer was 1 < 2.",
+        "The fingerprint is:\n\n`{fingerprint}`\n\nSelect **Submit**.",
+        "Begins with `{https}` and fills in `{ipaddr}`.",
+        "Let's Encrypt certificate state",
+    ):
+        assert text_findings(text) == [], text
+
+
+def test_rules_in_context() -> None:
+    """States take no placeholders; structure and key rules apply to the whole file."""
+    bad = {
+        "entity": {"sensor": {"ddns": {"name": "DDNS {x}", "state": {"on": "On for {host}"}}}},
+        "exceptions": {"Bad_Key": {"message": "Fine."}, "extra": {"message": "A", "title": "B"}},
+        "issues": {"both": {"title": "T", "description": "D", "fix_flow": {"step": {}}}},
+        "config": {"step": {"user": {"data": {"host": "Host"}, "data_description": {"p": "P"}}}},
+        "services": {"set": {"name": "Set", "fields": {"f": {"name": "F"}}}},
+        "sevices": {},
+        "selector": {"mode": {"options": {"a": 1}}},
+    }
+    assert sorted(file_findings(bad)) == sorted(
+        [
+            "sevices: unknown section",
+            "entity.sensor.ddns.state.on: placeholder {host} where none is filled in",
+            "exceptions.Bad_Key: key is not lowercase snake case",
+            "exceptions.extra: holds something else than a message",
+            "issues.both: needs a title and either a description or a fix flow",
+            "config.step.user.data_description.p: no such field in data",
+            "services.set: a name or description is missing",
+            "selector.mode.options.a: not a string",
+        ]
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_service_placeholders_registered(hass: HomeAssistant) -> None:
+    """Placeholders in action texts are filled from what the actions are registered with.
+
+    The frontend fills them from the ``description_placeholders`` Home Assistant reports for
+    each action; one it does not know would be shown as ``{name}``.
+    """
+    descriptions = (await async_get_all_descriptions(hass))[const.DOMAIN]
+    for language in LANGUAGES:
+        for service, texts in load(language)["services"].items():
+            registered = set(descriptions[service].get("description_placeholders") or {})
+            used = set().union(*(placeholders(text) for text in leaves(texts).values()))
+            assert used == registered, (language, service)
