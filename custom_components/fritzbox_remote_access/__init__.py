@@ -8,12 +8,8 @@ from homeassistant.const import Platform
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 
 from .const import DOMAIN, ISSUE_CERTIFICATE_MISMATCH, ISSUE_INSUFFICIENT_RIGHTS
-from .coordinator import (
-    LOGIN_BACKOFFS,
-    FritzRemoteAccessConfigEntry,
-    FritzRemoteAccessCoordinator,
-    issue_id,
-)
+from .coordinator import FritzRemoteAccessConfigEntry, FritzRemoteAccessCoordinator, issue_id
+from .guard import forget_box_guard
 from .log_filter import async_redact_service_data
 from .services import async_setup_services
 
@@ -45,10 +41,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: FritzRemoteAccessConfigE
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FritzRemoteAccessConfigEntry) -> None:
-    """Forget what belongs to a deleted entry: its repair issues and its login pause."""
+    """Forget what belongs to a deleted entry: its repair issues and its guard."""
     for kind in (ISSUE_INSUFFICIENT_RIGHTS, ISSUE_CERTIFICATE_MISMATCH):
         ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry.entry_id))
-    hass.data.get(LOGIN_BACKOFFS, {}).pop(entry.entry_id, None)
+    forget_box_guard(hass, entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: FritzRemoteAccessConfigEntry) -> bool:

@@ -16,11 +16,9 @@ CONF_USE_TLS: Final = "use_tls"
 CONF_FINGERPRINT: Final = "certificate_fingerprint"
 
 SCAN_INTERVAL: Final = timedelta(seconds=30)
-# Seconds one request may take: AVM recommends 45 (field notes). Tests shorten it.
-REQUEST_TIMEOUT: Final = 45.0
 
 # A box that answers 503 has locked us out; hammering it keeps the lock going and locks the
-# user out too. Pause 1, 2, 4, ... minutes, never longer than 30.
+# user out too (docs/tr064.md). Pause 1, 2, 4, ... minutes, never longer than 30.
 LOGIN_BLOCKED_FIRST_PAUSE: Final = timedelta(minutes=1)
 LOGIN_BLOCKED_MAX_PAUSE: Final = timedelta(minutes=30)
 

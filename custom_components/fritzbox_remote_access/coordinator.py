@@ -16,7 +16,6 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
-from homeassistant.util.hass_dict import HassKey
 
 from .const import (
     CONF_FINGERPRINT,
@@ -28,17 +27,16 @@ from .const import (
     ISSUE_CERTIFICATE_MISMATCH,
     ISSUE_INSUFFICIENT_RIGHTS,
     LOGGER,
-    LOGIN_BLOCKED_FIRST_PAUSE,
-    LOGIN_BLOCKED_MAX_PAUSE,
-    REQUEST_TIMEOUT,
     SCAN_INTERVAL,
 )
 from .errors import ha_error
+from .guard import box_guard
 from .tr064 import (
+    DEFAULT_TIMEOUT,
+    BoxInfo,
     Capabilities,
     DDNSInfo,
     DDNSProvider,
-    DeviceInfo,
     FritzBoxRemoteAccess,
     RemoteAccessInfo,
     TR064AuthenticationError,
@@ -55,8 +53,6 @@ if TYPE_CHECKING:
 
 type FritzRemoteAccessConfigEntry = ConfigEntry[FritzRemoteAccessCoordinator]
 
-LOGIN_BACKOFFS: HassKey[dict[str, LoginBackoff]] = HassKey(f"{DOMAIN}_login_backoffs")
-
 
 @dataclass(frozen=True, slots=True)
 class FritzRemoteAccessData:
@@ -71,38 +67,11 @@ def issue_id(kind: str, entry_id: str) -> str:
     return f"{kind}_{entry_id}"
 
 
-class LoginBackoff:
-    """Growing pause after the box answered 503, so we do not keep it locked."""
-
-    def __init__(self) -> None:
-        """Start unblocked."""
-        self._failures = 0
-        self.until: datetime | None = None
-
-    def paused_until(self) -> datetime | None:
-        """When the pause ends, or None when requests may go out."""
-        if self.until is not None and dt_util.utcnow() < self.until:
-            return self.until
-        return None
-
-    def block(self) -> datetime:
-        """Record a 503 and return when to try again: after 1, 2, 4, ... at most 30 minutes."""
-        pause = min(LOGIN_BLOCKED_FIRST_PAUSE * 2**self._failures, LOGIN_BLOCKED_MAX_PAUSE)
-        self._failures += 1
-        self.until = dt_util.utcnow() + pause
-        return self.until
-
-    def reset(self) -> None:
-        """Forget the pause: the box answered again."""
-        self._failures = 0
-        self.until = None
-
-
 class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData]):
     """Owns the client of one box and its latest snapshot."""
 
     config_entry: FritzRemoteAccessConfigEntry
-    device_info: DeviceInfo
+    device_info: BoxInfo
 
     def __init__(self, hass: HomeAssistant, entry: FritzRemoteAccessConfigEntry) -> None:
         """Create the client from the entry; nothing is sent before the first refresh."""
@@ -125,16 +94,12 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
             port=entry.data.get(CONF_PORT),
             use_tls=self.use_tls,
             fingerprint=self.pinned_fingerprint,
-            timeout=REQUEST_TIMEOUT,
+            timeout=DEFAULT_TIMEOUT,
         )
-        # Kept per entry beyond this coordinator: set-up retries and reloads make new ones,
-        # and they must not knock on a box that still blocks us.
-        self.login_backoff = hass.data.setdefault(LOGIN_BACKOFFS, {}).setdefault(
-            entry.entry_id, LoginBackoff()
-        )
+        self.guard = box_guard(hass, entry.entry_id)
         # The box's DDNS provider list, for the service actions: read on first need (or by the
-        # get_ddns_providers action), then kept. Only a firmware update changes it; after one,
-        # reloading the entry (a new coordinator) reads it again.
+        # get_ddns_providers action), then kept. Only a firmware update changes it; a reload
+        # reads it again.
         self.ddns_providers: tuple[DDNSProvider, ...] | None = None
 
     @property
@@ -188,7 +153,8 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
             ddns = await self.client.get_ddns_info()
         except TR064Error as err:
             raise self._update_error(err) from err
-        self.login_backoff.reset()
+        self.guard.login_pause.reset()
+        self.guard.refused_pin = None
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(ISSUE_INSUFFICIENT_RIGHTS))
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(ISSUE_CERTIFICATE_MISMATCH))
         return FritzRemoteAccessData(remote_access=remote_access, ddns=ddns)
@@ -196,7 +162,7 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
     def _update_error(self, err: TR064Error) -> Exception:
         """Record the side effects of ``err`` and return what to raise."""
         if isinstance(err, TR064LoginBlockedError):
-            return self.paused_error(self.login_backoff.block())
+            return self.paused_error(self.guard.login_pause.start())
         if isinstance(err, TR064PermissionError):
             # No username in it: Home Assistant puts issues into diagnostics unredacted.
             self._create_issue(ISSUE_INSUFFICIENT_RIGHTS, {})
@@ -214,27 +180,21 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
             # Not even a TLS handshake until the user has accepted (or replaced) the certificate.
             mismatch = TR064CertificateMismatchError(None, self.pinned_fingerprint)
             return ha_error(mismatch, self.host, error_type=error_type)
-        if (until := self.login_backoff.paused_until()) is not None:
+        if (until := self.guard.login_pause.paused_until()) is not None:
             return self.paused_error(until, error_type)
         return None
 
     def certificate_rejected(self) -> bool:
         """Whether the box refused our pinned certificate and the user has not decided yet.
 
-        The repair issue is the record: its fix flow, or a reconfiguration that pins another
-        certificate, ends the block; a coordinator with another pin is not blocked by it.
+        The repair issue's fix flow, or a reconfiguration, pins another certificate; the block
+        belongs to the old pin.
         """
-        issue = ir.async_get(self.hass).async_get_issue(
-            DOMAIN, self._issue_id(ISSUE_CERTIFICATE_MISMATCH)
-        )
-        return (
-            issue is not None
-            and issue.data is not None
-            and issue.data.get(FIX_DATA_PINNED) == self.pinned_fingerprint
-        )
+        return self.guard.certificate_refused(self.pinned_fingerprint)
 
     def reject_certificate(self, err: TR064CertificateMismatchError) -> None:
         """Stop talking to the box and ask the user whether to trust its new certificate."""
+        self.guard.refused_pin = self.pinned_fingerprint
         self._create_issue(
             ISSUE_CERTIFICATE_MISMATCH,
             {"fingerprint": err.fingerprint or "?"},

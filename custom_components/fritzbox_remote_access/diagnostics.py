@@ -79,7 +79,7 @@ def _coordinator_diagnostics(coordinator: FritzRemoteAccessCoordinator) -> dict[
                 "type": type(last_error).__name__,
                 "translation_key": getattr(last_error, "translation_key", None),
             },
-            "login_paused_until": coordinator.login_backoff.paused_until(),
+            "login_paused_until": coordinator.guard.login_pause.paused_until(),
             "certificate_rejected": coordinator.certificate_rejected(),
         },
         "data": async_redact_data(asdict(coordinator.data), TO_REDACT),

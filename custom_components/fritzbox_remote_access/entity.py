@@ -9,6 +9,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DEFAULT_NAME, DOMAIN
 from .coordinator import FritzRemoteAccessCoordinator
+from .errors import Right
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity import EntityDescription
@@ -25,6 +26,8 @@ class FritzRemoteAccessEntity(CoordinatorEntity[FritzRemoteAccessCoordinator]):
     """An entity of one box, fed by its coordinator."""
 
     _attr_has_entity_name = True
+    # The FRITZ!Box right its writes need: a refusal names it.
+    required_right: Right = Right.APP
 
     def __init__(
         self, coordinator: FritzRemoteAccessCoordinator, description: EntityDescription

@@ -1,7 +1,6 @@
 """The one place where client errors become Home Assistant errors and config flow error keys.
 
-The coordinator, the entities and (later) the service actions all go through here, so a box
-problem reads the same wherever it surfaces.
+It knows nothing of the coordinator, so a box problem reads the same wherever it surfaces.
 """
 
 from __future__ import annotations
@@ -26,13 +25,11 @@ from .tr064 import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Mapping
-
-    from .coordinator import FritzRemoteAccessCoordinator
+    from collections.abc import Mapping
 
 
 class Right(StrEnum):
-    """The FRITZ!Box user right an action needs (AVM's table in the field notes)."""
+    """The FRITZ!Box user right an action needs (see docs/tr064.md)."""
 
     # "Restricted FRITZ!Box settings for apps": the least that reads the settings and that
     # switches Let's Encrypt.
@@ -111,40 +108,6 @@ def ha_error(
         translation_key=key,
         translation_placeholders={**error_placeholders(err, host), **(placeholders or {})},
     )
-
-
-async def async_box_call[T](
-    coordinator: FritzRemoteAccessCoordinator,
-    call: Callable[[], Awaitable[T]],
-    *,
-    right: Right,
-    upnp_keys: Mapping[int, str] | None = None,
-    placeholders: Mapping[str, str] | None = None,
-) -> T:
-    """Run one action for an entity or a service; failures become translated errors.
-
-    A rejected login starts re-authentication; a refused certificate stops all requests until
-    the user decides; while the box blocks logins nothing is sent.
-    """
-    if (blocked := coordinator.blocked_error(HomeAssistantError)) is not None:
-        raise blocked
-    try:
-        return await call()
-    except TR064CertificateMismatchError as err:
-        coordinator.reject_certificate(err)
-        # The entities go unavailable now, not only at the next (blocked) poll.
-        coordinator.async_set_update_error(ha_error(err, coordinator.host))
-        raise ha_error(err, coordinator.host) from err
-    except TR064AuthenticationError as err:
-        coordinator.config_entry.async_start_reauth(coordinator.hass)
-        raise ha_error(err, coordinator.host) from err
-    except TR064LoginBlockedError as err:
-        coordinator.login_backoff.block()
-        raise ha_error(err, coordinator.host) from err
-    except TR064Error as err:
-        raise ha_error(
-            err, coordinator.host, right=right, upnp_keys=upnp_keys, placeholders=placeholders
-        ) from err
 
 
 def flow_error(err: TR064Error) -> str:

@@ -9,7 +9,8 @@ from homeassistant.components.switch import SwitchEntity, SwitchEntityDescriptio
 from homeassistant.const import EntityCategory
 
 from .entity import FritzRemoteAccessEntity
-from .errors import Right, async_box_call
+from .errors import Right
+from .helpers import box_command
 from .tr064.const import ACTION_SET_ENABLE
 
 if TYPE_CHECKING:
@@ -18,7 +19,11 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import FritzRemoteAccessConfigEntry, FritzRemoteAccessData
+    from .coordinator import (
+        FritzRemoteAccessConfigEntry,
+        FritzRemoteAccessCoordinator,
+        FritzRemoteAccessData,
+    )
     from .tr064 import Capabilities, FritzBoxRemoteAccess
 
 # Writes go to the box one at a time.
@@ -75,6 +80,15 @@ class FritzRemoteAccessSwitch(FritzRemoteAccessEntity, SwitchEntity):
 
     entity_description: FritzRemoteAccessSwitchEntityDescription
 
+    def __init__(
+        self,
+        coordinator: FritzRemoteAccessCoordinator,
+        description: FritzRemoteAccessSwitchEntityDescription,
+    ) -> None:
+        """Attach the switch to the box; its writes need the description's right."""
+        super().__init__(coordinator, description)
+        self.required_right = description.required_right
+
     @property
     def is_on(self) -> bool | None:
         """Return the box's state."""
@@ -88,12 +102,6 @@ class FritzRemoteAccessSwitch(FritzRemoteAccessEntity, SwitchEntity):
         """Switch the setting off."""
         await self._async_set(False)
 
+    @box_command
     async def _async_set(self, on: bool) -> None:
-        # No optimistic state: the refresh shows what the box really did.
-        client = self.coordinator.client
-        await async_box_call(
-            self.coordinator,
-            lambda: self.entity_description.set_fn(client, on),
-            right=self.entity_description.required_right,
-        )
-        await self.coordinator.async_refresh()
+        await self.entity_description.set_fn(self.coordinator.client, on)

@@ -205,7 +205,7 @@ async def test_login_blocked_pause_is_capped(
 ) -> None:
     """The pause never grows beyond 30 minutes."""
     await lock_out(box)
-    backoff = init_integration.runtime_data.login_backoff
+    backoff = init_integration.runtime_data.guard.login_pause
     pauses = []
     for _ in range(8):
         before = backoff.until

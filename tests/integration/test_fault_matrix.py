@@ -41,7 +41,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 
 from custom_components.fritzbox_remote_access.const import DOMAIN
-from custom_components.fritzbox_remote_access.coordinator import LOGIN_BACKOFFS
+from custom_components.fritzbox_remote_access.guard import BOX_GUARDS
 from custom_components.fritzbox_remote_access.services import SERVICE_SET_REMOTE_ACCESS_USER
 from fritzbox_simulator import BoxUser, Faults, FritzBoxSimulator
 from fritzbox_simulator.soap import UPnPError
@@ -506,8 +506,8 @@ class Run:
 
     def paused(self) -> bool:
         """Whether the entry's login pause runs (it outlives set-up retries)."""
-        backoff = self.hass.data.get(LOGIN_BACKOFFS, {}).get(self.entry.entry_id)
-        return backoff is not None and backoff.paused_until() is not None
+        guard = self.hass.data.get(BOX_GUARDS, {}).get(self.entry.entry_id)
+        return guard is not None and guard.login_pause.paused_until() is not None
 
     def proof(self) -> None:
         if (proof := self.fault.proof.get(self.path)) is not None:
@@ -599,7 +599,7 @@ def box_config(fault: Fault) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def _short_timeout() -> Generator[None]:
     with patch(
-        "custom_components.fritzbox_remote_access.coordinator.REQUEST_TIMEOUT", REQUEST_TIMEOUT
+        "custom_components.fritzbox_remote_access.coordinator.DEFAULT_TIMEOUT", REQUEST_TIMEOUT
     ):
         yield
 

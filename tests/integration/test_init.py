@@ -15,8 +15,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.fritzbox_remote_access.const import DOMAIN
-from custom_components.fritzbox_remote_access.coordinator import LOGIN_BACKOFFS
 from custom_components.fritzbox_remote_access.entity import configuration_url
+from custom_components.fritzbox_remote_access.guard import BOX_GUARDS
 from fritzbox_simulator import BoxUser, FritzBoxSimulator
 
 from .conftest import (
@@ -278,14 +278,14 @@ async def test_remove_entry_cleans_up(
     freezer: FrozenDateTimeFactory,
     issue_registry: ir.IssueRegistry,
 ) -> None:
-    """Deleting the entry takes its repair issue (and login pause) with it."""
+    """Deleting the entry takes its repair issue (and its guard) with it."""
     box.state.users[USERNAME] = BoxUser(USERNAME, PASSWORD, rights=frozenset())
     await poll(hass, freezer)
     assert issue_registry.async_get_issue(DOMAIN, f"insufficient_rights_{ENTRY_ID}")
     assert await hass.config_entries.async_remove(init_integration.entry_id)
     await hass.async_block_till_done()
     assert issue_registry.async_get_issue(DOMAIN, f"insufficient_rights_{ENTRY_ID}") is None
-    assert ENTRY_ID not in hass.data.get(LOGIN_BACKOFFS, {})
+    assert ENTRY_ID not in hass.data.get(BOX_GUARDS, {})
 
 
 async def test_setup_wrong_password(

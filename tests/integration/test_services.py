@@ -27,7 +27,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
 
-from custom_components.fritzbox_remote_access import services
+from custom_components.fritzbox_remote_access import services, validation
 from custom_components.fritzbox_remote_access.const import DOMAIN
 from fritzbox_simulator import BoxUser, FritzBoxSimulator
 from fritzbox_simulator.providers import provider_list
@@ -1045,7 +1045,7 @@ async def test_passwords_never_logged(
 )
 def test_update_url_rule(url: str, valid: bool) -> None:
     """http(s) or no scheme, a host, then a path with a slash; no white space."""
-    assert services.is_update_url(url) is valid
+    assert validation.is_update_url(url) is valid
 
 
 @pytest.mark.parametrize(
@@ -1064,4 +1064,4 @@ def test_update_url_rule(url: str, valid: bool) -> None:
 )
 def test_host_name_rule(name: str, valid: bool) -> None:
     """LDH labels of at most 63 characters, at least two, 253 in all, not an address."""
-    assert services.is_host_name(name) is valid
+    assert validation.is_host_name(name) is valid

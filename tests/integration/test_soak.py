@@ -235,7 +235,7 @@ def memory_growth(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot) -> 
 def _short_timeout() -> Generator[None]:
     """The coordinator gives its client this timeout; set before the entry is set up."""
     with patch(
-        "custom_components.fritzbox_remote_access.coordinator.REQUEST_TIMEOUT", CLIENT_TIMEOUT
+        "custom_components.fritzbox_remote_access.coordinator.DEFAULT_TIMEOUT", CLIENT_TIMEOUT
     ):
         yield
 

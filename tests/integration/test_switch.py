@@ -172,7 +172,7 @@ async def test_write_while_login_blocked(
         await switch(hass, SERVICE_TURN_OFF, REMOTE_ACCESS)
     assert err.value.translation_key == "login_blocked"
     assert [(e.action, e.status) for e in box.log.entries] == [("SetEnable", 503)]
-    assert init_integration.runtime_data.login_backoff.paused_until() is not None
+    assert init_integration.runtime_data.guard.login_pause.paused_until() is not None
 
     box.log.clear()
     freezer.tick(timedelta(seconds=10))
