@@ -406,3 +406,39 @@ def _report(plan: Plan, results: dict[str, ContenderResult]) -> dict[str, Any]:
 def quiet_fritzconnection() -> None:
     """Keep the output readable: fritzconnection logs a missing igddesc.xml at INFO."""
     logging.getLogger("fritzconnection").setLevel(logging.WARNING)
+
+
+def main() -> None:
+    """``python -m benchmarks.client_bench``: parts 1-3 only, printed; writes nothing."""
+    import argparse  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    from .simproc import SimulatorProcess  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(description="Client benchmark only (no report)")
+    parser.add_argument("--polls", type=int, default=500, help="polls per run")
+    parser.add_argument("--poll-reps", type=int, default=5, help="poll runs per contender")
+    parser.add_argument("--setup-reps", type=int, default=15, help="set-ups per contender")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="added per request")
+    parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    args = parser.parse_args()
+    quiet_fritzconnection()
+    plan = Plan(
+        latency=args.latency_ms / 1000,
+        setup_reps=args.setup_reps,
+        poll_reps=args.poll_reps,
+        polls=args.polls,
+        floor=True,
+    )
+    with SimulatorProcess() as sim:
+        result = measure(sim, plan, progress=False)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    for name, summary in (*result["summary"].items(), (AIOHTTP_FLOOR, result["floor"] or {})):
+        figures = ", ".join(f"{key} {value:.3f}" for key, value in summary.items())
+        print(f"{name}: {figures}")
+
+
+if __name__ == "__main__":
+    main()

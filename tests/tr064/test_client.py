@@ -20,8 +20,8 @@ from custom_components.fritzbox_remote_access.tr064 import (
     TR064InvalidArgumentError,
     TR064PermissionError,
     TR064UnsupportedError,
-    client as client_module,
     fetch_udn,
+    transport as transport_module,
 )
 from custom_components.fritzbox_remote_access.tr064.soap import build_envelope
 from fritzbox_simulator import BoxUser
@@ -71,12 +71,12 @@ async def test_polls_format_no_debug_message_unless_asked(
 ) -> None:
     client = make_client(box)
     await client.get_info()
-    caplog.set_level(logging.INFO, logger=client_module.__name__)
-    with patch.object(client_module._LOGGER, "debug") as debug:
+    caplog.set_level(logging.INFO, logger=transport_module.__name__)
+    with patch.object(transport_module._LOGGER, "debug") as debug:
         await client.get_info()
         await client.get_ddns_info()
     debug.assert_not_called()
-    caplog.set_level(logging.DEBUG, logger=client_module.__name__)
+    caplog.set_level(logging.DEBUG, logger=transport_module.__name__)
     await client.get_info()
     assert any("GetInfo -> HTTP 200" in record.getMessage() for record in caplog.records)
 
@@ -377,7 +377,7 @@ def aiohttp_quoting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     """The installed aiohttp, and the same with aiohttp 3.13's quoting of digest values."""
     if request.param == "3.13":
         monkeypatch.setattr(client_middleware_digest_auth, "escape_quotes", _escape_quotes_only)
-        monkeypatch.setattr(client_module, "escape_quotes", _escape_quotes_only)
+        monkeypatch.setattr(transport_module, "escape_quotes", _escape_quotes_only)
     return str(request.param)
 
 
@@ -403,7 +403,7 @@ async def test_aiohttp_quoting_alone_loses_the_backslash(
     """Why the client corrects aiohttp 3.13: its middleware as it is cannot log this user in."""
     monkeypatch.setattr(client_middleware_digest_auth, "escape_quotes", _escape_quotes_only)
     monkeypatch.setattr(
-        client_module,
+        transport_module,
         "_digest_auth",
         lambda username, password: aiohttp.DigestAuthMiddleware(
             username, password, preemptive=True

@@ -43,7 +43,7 @@ def test_no_home_assistant_imports() -> None:
     }
     assert offenders == set()
     # The scan itself must be able to see imports.
-    assert "aiohttp" in _imported_modules(PACKAGE / "client.py")
+    assert "aiohttp" in _imported_modules(PACKAGE / "transport.py")
 
 
 def test_digest_is_aiohttps_middleware_not_our_own() -> None:
@@ -58,8 +58,8 @@ async def test_one_middleware_per_client() -> None:
     async with aiohttp.ClientSession() as session:
         client = FritzBoxRemoteAccess(session, "box", username="u", password="p")
         other = FritzBoxRemoteAccess(session, "box", username="u", password="p")
-    assert isinstance(client._auth, aiohttp.DigestAuthMiddleware)
-    assert client._auth is not other._auth
+    assert isinstance(client._transport.auth, aiohttp.DigestAuthMiddleware)
+    assert client._transport.auth is not other._transport.auth
 
 
 def test_ships_py_typed() -> None:

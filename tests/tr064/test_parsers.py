@@ -11,15 +11,14 @@ from custom_components.fritzbox_remote_access.tr064 import (
     TR064MalformedResponseError,
     normalize_fingerprint,
 )
+from custom_components.fritzbox_remote_access.tr064.const import PORT_MAX, UI4_MAX
 from custom_components.fritzbox_remote_access.tr064.description import (
     parse_device_description,
     parse_scpd,
 )
 from custom_components.fritzbox_remote_access.tr064.models import (
-    PORT_MAX,
-    UI4_MAX,
+    box_info_from,
     ddns_info_from,
-    device_info_from,
     parse_bool,
     parse_int,
     remote_access_info_from,
@@ -378,10 +377,10 @@ def test_models_check_integer_ranges() -> None:
         "NewHardwareVersion": "h",
         "NewUpTime": "4294967295",
     }
-    assert device_info_from(device).uptime == 4294967295
+    assert box_info_from(device).uptime == 4294967295
     for uptime in ("4294967296", "-1", "1_000"):
         with pytest.raises(TR064MalformedResponseError, match="NewUpTime"):
-            device_info_from(device | {"NewUpTime": uptime})
+            box_info_from(device | {"NewUpTime": uptime})
 
 
 def test_missing_response_argument_is_malformed() -> None:

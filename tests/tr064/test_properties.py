@@ -35,6 +35,7 @@ from custom_components.fritzbox_remote_access.tr064 import (
     TR064Error,
     TR064MalformedResponseError,
 )
+from custom_components.fritzbox_remote_access.tr064.const import PORT_MAX, UI4_MAX
 from custom_components.fritzbox_remote_access.tr064.description import (
     DeviceDescription,
     ServiceInfo,
@@ -42,10 +43,8 @@ from custom_components.fritzbox_remote_access.tr064.description import (
     parse_scpd,
 )
 from custom_components.fritzbox_remote_access.tr064.models import (
-    PORT_MAX,
-    UI4_MAX,
+    box_info_from,
     ddns_info_from,
-    device_info_from,
     parse_int,
     remote_access_info_from,
 )
@@ -475,7 +474,7 @@ def check_models(values: dict[str, str]) -> None:
         assert isinstance(ddns.status_ipv4, DDNSStatus)
         assert isinstance(ddns.status_ipv6, DDNSStatus)
     with contextlib.suppress(TR064Error):
-        uptime = device_info_from(values).uptime
+        uptime = box_info_from(values).uptime
         assert isinstance(uptime, int)
         assert 0 <= uptime <= UI4_MAX
     if "NewProviderList" in values:

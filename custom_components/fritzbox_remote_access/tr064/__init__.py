@@ -1,12 +1,20 @@
-"""Async TR-064 client for the FRITZ!Box X_AVM-DE_RemoteAccess service.
-
-Kept free of Home Assistant imports so it can be tested and reused on its own.
-"""
+"""Async TR-064 client for a FRITZ!Box's remote access, free of Home Assistant imports."""
 
 from __future__ import annotations
 
-from .client import FritzBoxRemoteAccess, fetch_udn, normalize_fingerprint
-from .const import DEFAULT_PORT, DEFAULT_TIMEOUT, DEFAULT_TLS_PORT
+from .client import FritzBoxRemoteAccess, fetch_udn
+from .const import (
+    AUTH_POLL_INTERVAL,
+    DDNS_TOGETHER_SPELLINGS,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TLS_PORT,
+    PORT_MAX,
+    PORT_MIN,
+    UPNP_ACTION_NOT_AUTHORIZED,
+    UPNP_INTERNAL_ERROR,
+    UPNP_INVALID_ARGS,
+)
 from .exceptions import (
     TR064ActionFailedError,
     TR064AuthenticationError,
@@ -17,35 +25,57 @@ from .exceptions import (
     TR064LoginBlockedError,
     TR064MalformedResponseError,
     TR064PermissionError,
+    TR064SecondFactorBlockedError,
+    TR064SecondFactorBusyError,
+    TR064SecondFactorError,
+    TR064SecondFactorFailedError,
+    TR064SecondFactorRequiredError,
+    TR064SecondFactorTimeoutError,
     TR064UnsupportedError,
     TR064UPnPError,
 )
 from .models import (
+    AuthMethod,
+    AuthState,
+    BoxInfo,
     Capabilities,
+    Confirmation,
     DDNSInfo,
     DDNSMode,
     DDNSProvider,
     DDNSStatus,
-    DeviceInfo,
     LetsEncryptState,
     RemoteAccessInfo,
     RequestStats,
+    SecondFactorChallenge,
 )
+from .transport import normalize_fingerprint
 
 __all__ = [
+    "AUTH_POLL_INTERVAL",
+    "DDNS_TOGETHER_SPELLINGS",
     "DEFAULT_PORT",
     "DEFAULT_TIMEOUT",
     "DEFAULT_TLS_PORT",
+    "PORT_MAX",
+    "PORT_MIN",
+    "UPNP_ACTION_NOT_AUTHORIZED",
+    "UPNP_INTERNAL_ERROR",
+    "UPNP_INVALID_ARGS",
+    "AuthMethod",
+    "AuthState",
+    "BoxInfo",
     "Capabilities",
+    "Confirmation",
     "DDNSInfo",
     "DDNSMode",
     "DDNSProvider",
     "DDNSStatus",
-    "DeviceInfo",
     "FritzBoxRemoteAccess",
     "LetsEncryptState",
     "RemoteAccessInfo",
     "RequestStats",
+    "SecondFactorChallenge",
     "TR064ActionFailedError",
     "TR064AuthenticationError",
     "TR064CertificateMismatchError",
@@ -55,6 +85,12 @@ __all__ = [
     "TR064LoginBlockedError",
     "TR064MalformedResponseError",
     "TR064PermissionError",
+    "TR064SecondFactorBlockedError",
+    "TR064SecondFactorBusyError",
+    "TR064SecondFactorError",
+    "TR064SecondFactorFailedError",
+    "TR064SecondFactorRequiredError",
+    "TR064SecondFactorTimeoutError",
     "TR064UPnPError",
     "TR064UnsupportedError",
     "fetch_udn",

@@ -5,6 +5,16 @@ No message carries a password: the client never puts argument values into messag
 
 from __future__ import annotations
 
+from .const import (
+    UPNP_ACTION_NOT_AUTHORIZED,
+    UPNP_ARGUMENT_VALUE_INVALID,
+    UPNP_INVALID_ACTION,
+    UPNP_INVALID_ARGS,
+    UPNP_SECOND_FACTOR_BLOCKED,
+    UPNP_SECOND_FACTOR_BUSY,
+    UPNP_SECOND_FACTOR_REQUIRED,
+)
+
 
 class TR064Error(Exception):
     """Base of every error the client raises."""
@@ -74,4 +84,49 @@ class TR064InvalidArgumentError(TR064UPnPError):
 
 
 class TR064ActionFailedError(TR064UPnPError):
-    """UPnP 501, 820 and every other code: the box could not carry out the action."""
+    """UPnP 501, 820 and every code without an error class of its own."""
+
+
+class TR064SecondFactorError(TR064Error):
+    """Base of the errors of the box's additional confirmation (second factor)."""
+
+
+class TR064SecondFactorRequiredError(TR064SecondFactorError, TR064UPnPError):
+    """UPnP 866: the box wants the action confirmed on the box itself."""
+
+
+class TR064SecondFactorBlockedError(TR064SecondFactorError, TR064UPnPError):
+    """UPnP 867 or state ``blocked``: too many unconfirmed attempts; the box refuses for now."""
+
+
+class TR064SecondFactorBusyError(TR064SecondFactorError, TR064UPnPError):
+    """UPnP 868 or state ``anotherauthprocess``: another confirmation is running."""
+
+
+class TR064SecondFactorTimeoutError(TR064SecondFactorError):
+    """Nobody confirmed within the caller's timeout; the process was stopped."""
+
+
+class TR064SecondFactorFailedError(TR064SecondFactorError):
+    """The box ended the confirmation (state ``failure``, ``stopped`` or ``disabled``)."""
+
+
+_ERRORS_BY_CODE: dict[int, type[TR064UPnPError]] = {
+    UPNP_ACTION_NOT_AUTHORIZED: TR064PermissionError,
+    UPNP_INVALID_ARGS: TR064InvalidArgumentError,
+    UPNP_ARGUMENT_VALUE_INVALID: TR064InvalidArgumentError,
+    UPNP_SECOND_FACTOR_REQUIRED: TR064SecondFactorRequiredError,
+    UPNP_SECOND_FACTOR_BLOCKED: TR064SecondFactorBlockedError,
+    UPNP_SECOND_FACTOR_BUSY: TR064SecondFactorBusyError,
+}
+
+
+def upnp_error(action: str, code: int, description: str) -> TR064Error:
+    """Map a UPnP error code to the exception a caller can act on."""
+    if code == UPNP_INVALID_ACTION:
+        return TR064UnsupportedError(
+            f"{action}: Invalid Action (UPnP 401): unknown to the box, or access for "
+            "applications (TR-064) is switched off"
+        )
+    text = f"{action}: {description}" if description else action
+    return _ERRORS_BY_CODE.get(code, TR064ActionFailedError)(code, text)

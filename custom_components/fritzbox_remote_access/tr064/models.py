@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+import math
 from typing import TYPE_CHECKING
 
-from .const import ACTION_SET_LETS_ENCRYPT_ENABLE
+from .const import ACTION_SET_LETS_ENCRYPT_ENABLE, DDNS_TOGETHER_SPELLINGS, PORT_MAX, UI4_MAX
 from .exceptions import TR064MalformedResponseError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 
 class DDNSMode(StrEnum):
@@ -21,19 +22,29 @@ class DDNSMode(StrEnum):
     BOTH = "ddns_both"
     TOGETHER = "ddns_together"
 
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every name a box may use for this mode, the preferred one first."""
+        return DDNS_TOGETHER_SPELLINGS if self is DDNSMode.TOGETHER else (self.value,)
+
+    @classmethod
+    def from_user(cls, value: str) -> DDNSMode:
+        """Parse a mode as a user or the specification writes it; ``ValueError`` if unknown."""
+        text = value.strip().lower()
+        for mode in cls:
+            if text in mode.spellings:
+                return mode
+        raise ValueError(f"Unknown DDNS mode {value[:40]!r}")
+
     @classmethod
     def from_box(cls, value: str) -> DDNSMode:
-        """Parse the box's spelling; ``ddns_both_together`` (spec) equals ``ddns_together``."""
-        text = value.strip().lower()
-        if text == "ddns_both_together":
-            return cls.TOGETHER
-        if not text:
-            # An unconfigured box may leave it empty; the SCPD's default is ddns_v4.
+        """Parse the box's spelling; an empty mode is the SCPD's default, ``ddns_v4``."""
+        if not value.strip():
             return cls.V4
         try:
-            return cls(text)
+            return cls.from_user(value)
         except ValueError:
-            raise TR064MalformedResponseError(f"Unknown DDNS mode {value!r}") from None
+            raise TR064MalformedResponseError(f"Unknown DDNS mode {value[:40]!r}") from None
 
 
 def _state_key(value: str) -> str:
@@ -118,8 +129,8 @@ class DDNSProvider:
 
 
 @dataclass(frozen=True, slots=True)
-class DeviceInfo:
-    """What DeviceInfo GetInfo tells about the box."""
+class BoxInfo:
+    """What the box tells about itself (DeviceInfo GetInfo)."""
 
     manufacturer: str
     model: str
@@ -166,8 +177,6 @@ def parse_bool(value: str, name: str) -> bool:
 
 # XML whitespace; str.strip() would also drop Unicode spaces a box never sends.
 _XML_SPACE = " \t\r\n"
-PORT_MAX = 65535
-UI4_MAX = 2**32 - 1
 _UI4_DIGITS = len(str(UI4_MAX))
 
 
@@ -190,7 +199,8 @@ def parse_int(value: str, name: str, maximum: int = UI4_MAX) -> int:
     return number
 
 
-def _get(values: Mapping[str, str], name: str) -> str:
+def required(values: Mapping[str, str], name: str) -> str:
+    """Return the out-argument ``name``; a response without it is malformed."""
     try:
         return values[name]
     except KeyError:
@@ -202,9 +212,9 @@ def remote_access_info_from(values: Mapping[str, str]) -> RemoteAccessInfo:
     le_enabled = values.get("NewLetsEncryptEnabled")
     le_state = values.get("NewLetsEncryptState")
     return RemoteAccessInfo(
-        enabled=parse_bool(_get(values, "NewEnabled"), "NewEnabled"),
-        port=parse_int(_get(values, "NewPort"), "NewPort", PORT_MAX),
-        username=_get(values, "NewUsername"),
+        enabled=parse_bool(required(values, "NewEnabled"), "NewEnabled"),
+        port=parse_int(required(values, "NewPort"), "NewPort", PORT_MAX),
+        username=required(values, "NewUsername"),
         lets_encrypt_enabled=(
             None if le_enabled is None else parse_bool(le_enabled, "NewLetsEncryptEnabled")
         ),
@@ -215,26 +225,132 @@ def remote_access_info_from(values: Mapping[str, str]) -> RemoteAccessInfo:
 def ddns_info_from(values: Mapping[str, str]) -> DDNSInfo:
     """Build GetDDNSInfo's result."""
     return DDNSInfo(
-        enabled=parse_bool(_get(values, "NewEnabled"), "NewEnabled"),
-        provider_name=_get(values, "NewProviderName"),
-        domain=_get(values, "NewDomain"),
-        mode=DDNSMode.from_box(_get(values, "NewMode")),
-        server_ipv4=_get(values, "NewServerIPv4"),
-        server_ipv6=_get(values, "NewServerIPv6"),
-        status_ipv4=DDNSStatus.from_box(_get(values, "NewStatusIPv4")),
-        status_ipv6=DDNSStatus.from_box(_get(values, "NewStatusIPv6")),
-        update_url=_get(values, "NewUpdateURL"),
-        username=_get(values, "NewUsername"),
+        enabled=parse_bool(required(values, "NewEnabled"), "NewEnabled"),
+        provider_name=required(values, "NewProviderName"),
+        domain=required(values, "NewDomain"),
+        mode=DDNSMode.from_box(required(values, "NewMode")),
+        server_ipv4=required(values, "NewServerIPv4"),
+        server_ipv6=required(values, "NewServerIPv6"),
+        status_ipv4=DDNSStatus.from_box(required(values, "NewStatusIPv4")),
+        status_ipv6=DDNSStatus.from_box(required(values, "NewStatusIPv6")),
+        update_url=required(values, "NewUpdateURL"),
+        username=required(values, "NewUsername"),
     )
 
 
-def device_info_from(values: Mapping[str, str]) -> DeviceInfo:
+def box_info_from(values: Mapping[str, str]) -> BoxInfo:
     """Build DeviceInfo GetInfo's result."""
-    return DeviceInfo(
-        manufacturer=_get(values, "NewManufacturerName"),
-        model=_get(values, "NewModelName"),
-        serial_number=_get(values, "NewSerialNumber"),
-        software_version=_get(values, "NewSoftwareVersion"),
-        hardware_version=_get(values, "NewHardwareVersion"),
-        uptime=parse_int(_get(values, "NewUpTime"), "NewUpTime"),
+    return BoxInfo(
+        manufacturer=required(values, "NewManufacturerName"),
+        model=required(values, "NewModelName"),
+        serial_number=required(values, "NewSerialNumber"),
+        software_version=required(values, "NewSoftwareVersion"),
+        hardware_version=required(values, "NewHardwareVersion"),
+        uptime=parse_int(required(values, "NewUpTime"), "NewUpTime"),
     )
+
+
+class AuthMethod(StrEnum):
+    """How a user can confirm an action on the box."""
+
+    BUTTON = "button"
+    PHONE = "dtmf"
+    APP = "googleauth"
+
+
+class AuthState(StrEnum):
+    """State of the box's confirmation process (X_AVM-DE_Auth GetState)."""
+
+    DISABLED = "disabled"
+    WAITING = "waitingforauth"
+    ANOTHER_PROCESS = "anotherauthprocess"
+    AUTHENTICATED = "authenticated"
+    STOPPED = "stopped"
+    BLOCKED = "blocked"
+    FAILURE = "failure"
+
+    @classmethod
+    def from_box(cls, value: str) -> AuthState:
+        """Parse the box's state; an unknown one is malformed, not guessed."""
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            raise TR064MalformedResponseError(
+                f"Unknown confirmation state {value[:40]!r}"
+            ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class SecondFactorChallenge:
+    """What the user has to do to confirm ``action``; never holds the token."""
+
+    action: str
+    methods: tuple[AuthMethod, ...]
+    phone_code: str | None
+    timeout: float
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """How a write waits for the user: whom to tell, and for how long (seconds)."""
+
+    on_challenge: Callable[[SecondFactorChallenge], None]
+    timeout: float
+
+    def __post_init__(self) -> None:
+        """Refuse a wait without a bound."""
+        if not (self.timeout > 0 and math.isfinite(self.timeout)):
+            raise ValueError("Confirmation timeout must be a positive number of seconds")
+
+
+def parse_auth_methods(text: str) -> tuple[tuple[AuthMethod, ...], str | None]:
+    """Read ``button,dtmf;*11234``: the methods offered and the code to dial, if any.
+
+    Methods this client does not know are left out; the box offers them to the user anyway.
+    """
+    methods: list[AuthMethod] = []
+    phone_code: str | None = None
+    for item in text.split(","):
+        name, _, parameter = item.strip().partition(";")
+        try:
+            method = AuthMethod(name.strip().lower())
+        except ValueError:
+            continue
+        if method not in methods:
+            methods.append(method)
+        if method is AuthMethod.PHONE and parameter.strip() and phone_code is None:
+            phone_code = parameter.strip()
+    return tuple(methods), phone_code
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class AuthProcess:
+    """Answer of SetConfig(start): the token stays out of repr()."""
+
+    token: str
+    state: AuthState
+    methods: tuple[AuthMethod, ...]
+    phone_code: str | None
+
+    def __repr__(self) -> str:
+        """Without the token: reprs end up in logs."""
+        return (
+            f"AuthProcess(state={self.state!r}, methods={self.methods!r}, "
+            f"phone_code={self.phone_code!r})"
+        )
+
+
+def auth_process_from(values: Mapping[str, str]) -> AuthProcess:
+    """Build SetConfig(start)'s result."""
+    methods, phone_code = parse_auth_methods(values.get("NewMethods", ""))
+    return AuthProcess(
+        token=required(values, "NewToken").strip(),
+        state=AuthState.from_box(required(values, "NewState")),
+        methods=methods,
+        phone_code=phone_code,
+    )
+
+
+def auth_state_from(values: Mapping[str, str]) -> AuthState:
+    """Build GetState's result."""
+    return AuthState.from_box(required(values, "NewState"))

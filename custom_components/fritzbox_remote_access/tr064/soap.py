@@ -25,27 +25,40 @@ def is_xml_safe(value: str) -> bool:
     return _INVALID_XML_CHARS.search(value) is None
 
 
+_ENVELOPE_OPEN = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+    's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">'
+)
+
+
 @lru_cache(maxsize=64)
 def _envelope_parts(service_type: str, action: str) -> tuple[str, str]:
     """Return the text around an action's arguments, the same for every call."""
     return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
-        's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">'
         f"<s:Body><u:{action} xmlns:u={quoteattr(service_type)}>",
         f"</u:{action}></s:Body></s:Envelope>",
     )
 
 
-def build_envelope(service_type: str, action: str, arguments: Mapping[str, str]) -> bytes:
-    """Build a request body; values are escaped so ``<``, ``&``, ``]]>`` and CR arrive intact."""
+def build_envelope(
+    service_type: str, action: str, arguments: Mapping[str, str], token: str | None = None
+) -> bytes:
+    """Build a request body; values are escaped so ``<``, ``&``, ``]]>`` and CR arrive intact.
+
+    ``token`` is the second factor's token, carried in the SOAP header (docs/second-factor.md).
+    """
     head, tail = _envelope_parts(service_type, action)
-    if not arguments:
-        return (head + tail).encode()
+    header = (
+        ""
+        if token is None
+        else '<s:Header><avm:token xmlns:avm="avm.de" s:mustUnderstand="1">'
+        f"{escape(token, _TEXT_ENTITIES)}</avm:token></s:Header>"
+    )
     args = "".join(
         f"<{name}>{escape(value, _TEXT_ENTITIES)}</{name}>" for name, value in arguments.items()
     )
-    return (head + args + tail).encode()
+    return (_ENVELOPE_OPEN + header + head + args + tail).encode()
 
 
 def soap_action_header(service_type: str, action: str) -> str:
