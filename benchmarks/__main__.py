@@ -1,7 +1,9 @@
 """``python -m benchmarks``: run every part, write BENCHMARKS.md, the chart and the raw JSON.
 
-``--smoke`` runs each part once with tiny counts and writes its JSON to ``--out-dir`` (by default a
-temporary folder, never the committed results); it checks request counts, never timings.
+Into benchmarks/results/ and the repository's BENCHMARKS.md by default; with ``--out-dir`` all
+three go to that folder and the committed report stays as it is. ``--smoke`` runs each part once
+with tiny counts and writes to ``--out-dir`` (by default a temporary folder, never the committed
+results); it checks request counts, never timings.
 """
 
 from __future__ import annotations
@@ -116,16 +118,34 @@ def run(smoke: bool, out_dir: Path) -> dict[str, Any]:
     return results
 
 
+def report_paths(out_dir: Path) -> tuple[Path, Path]:
+    """Where the report goes and how it links the chart (relative to the report itself)."""
+    chart = out_dir / "headline.png"
+    if out_dir.resolve() == RESULTS_DIR.resolve():
+        return REPO / "BENCHMARKS.md", chart.relative_to(REPO)
+    return out_dir / "BENCHMARKS.md", Path(chart.name)
+
+
+def write_report(results: dict[str, Any], out_dir: Path) -> Path:
+    """Write the Markdown report for ``results`` (see ``report_paths``); return its path."""
+    markdown, chart_link = report_paths(out_dir)
+    markdown.write_text(render_markdown(results, chart_link))
+    return markdown
+
+
 def main() -> None:
     """Parse arguments, run, write outputs."""
     parser = argparse.ArgumentParser(description="Benchmarks against fritzconnection")
-    parser.add_argument("--smoke", action="store_true", help="tiny counts, JSON only")
+    parser.add_argument("--smoke", action="store_true", help="tiny counts; checks requests only")
     parser.add_argument("--out-dir", type=Path, help="default: benchmarks/results (full runs)")
     args = parser.parse_args()
     # A smoke run's tiny counts must never replace the committed results.
-    out_dir: Path = args.out_dir or (
-        Path(tempfile.mkdtemp(prefix="fra-bench-smoke-")) if args.smoke else RESULTS_DIR
-    )
+    out_dir: Path = (
+        args.out_dir
+        or (Path(tempfile.mkdtemp(prefix="fra-bench-smoke-")) if args.smoke else RESULTS_DIR)
+    ).resolve()
+    if args.smoke and out_dir == RESULTS_DIR.resolve():
+        parser.error("--smoke never writes to benchmarks/results (the committed results)")
     out_dir.mkdir(parents=True, exist_ok=True)
 
     results = run(args.smoke, out_dir)
@@ -141,17 +161,16 @@ def main() -> None:
             f"{results['machine']['cpus']} CPUs · {results['machine']['date']}"
         ),
     )
+    markdown = write_report(results, out_dir)
     if args.smoke:
         failures = smoke_failures(results)
         for failure in failures:
             print(f"smoke: FAILED: {failure}", file=sys.stderr)
         print(f"smoke: {'failed' if failures else 'ok'} in {results['duration_s']:.1f} s")
         sys.exit(1 if failures else 0)
-    markdown = render_markdown(results, chart.relative_to(REPO))
-    (REPO / "BENCHMARKS.md").write_text(markdown)
     for target in results["targets"]:
         print(f"{'met   ' if target['met'] else 'MISSED'} {target['name']}: {target['measured']}")
-    print(f"done in {results['duration_s']:.0f} s; wrote BENCHMARKS.md and {chart}")
+    print(f"done in {results['duration_s']:.0f} s; wrote {markdown} and {chart}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from pathlib import Path
 import subprocess
 import sys
 
+from benchmarks.__main__ import RESULTS_DIR, report_paths
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -17,6 +19,7 @@ def test_bench_smoke(tmp_path: Path) -> None:
     exact ``Content-Type: text/html`` on error pages: fritzconnection accepts the missing
     ``/igddesc.xml`` only with that header, and fails the run otherwise.
     """
+    committed = (REPO / "BENCHMARKS.md").read_bytes()
     completed = subprocess.run(  # noqa: S603 - our own module, fixed arguments
         [sys.executable, "-m", "benchmarks", "--smoke", "--out-dir", str(tmp_path)],
         cwd=REPO,
@@ -38,3 +41,19 @@ def test_bench_smoke(tmp_path: Path) -> None:
     assert results["ha"]["part4"]["refresh"]["executor_jobs"] == 0
     assert results["ha"]["detector"]["armed"]
     assert (tmp_path / "headline.png").stat().st_size > 0
+    # The report lands beside its chart in the out dir; the committed one is left alone.
+    report = (tmp_path / "BENCHMARKS.md").read_text()
+    assert "](headline.png)" in report
+    assert (REPO / "BENCHMARKS.md").read_bytes() == committed
+
+
+def test_report_goes_to_the_repository_only_from_the_results_folder() -> None:
+    """Only benchmarks/results updates BENCHMARKS.md; any other folder gets its own report."""
+    assert report_paths(RESULTS_DIR) == (
+        REPO / "BENCHMARKS.md",
+        Path("benchmarks/results/headline.png"),
+    )
+    elsewhere = REPO / "artifacts" / "bench"
+    assert report_paths(elsewhere) == (elsewhere / "BENCHMARKS.md", Path("headline.png"))
+    outside = Path("/srv/bench")
+    assert report_paths(outside) == (outside / "BENCHMARKS.md", Path("headline.png"))

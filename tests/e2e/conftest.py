@@ -1,7 +1,7 @@
 """Browser tests: a real ``hass``, the demo box and Debian's chromium, each on its own process.
 
-Home Assistant and the simulated box run as child processes on free 127.0.0.1 ports (see
-scripts/lib/demo_hass.py and demo_box.py, which scripts/develop uses too); Playwright drives
+Home Assistant and the simulated box run as child processes on free 127.0.0.1 ports (see the
+``devtools`` package, which scripts/develop uses too); Playwright drives
 ``/usr/bin/chromium`` headless, never a downloaded browser. All of it is shared by the tests of
 a module, which run in order like one user's session.
 
@@ -20,30 +20,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 import shutil
-import sys
 from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 import pytest
 import pytest_socket
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "scripts" / "lib"))
+from devtools.demo_box import DemoBox
+from devtools.develop import DEMO_NAME, DEMO_PASSWORD, DEMO_USER
+from devtools.hass_process import HassProcess
+from devtools.processes import free_port
 
-from demo_box import DemoBox  # noqa: E402
-from demo_hass import (  # noqa: E402
-    DEMO_NAME,
-    DEMO_PASSWORD,
-    DEMO_USER,
-    HomeAssistant,
-    free_port,
-)
+REPO = Path(__file__).resolve().parents[2]
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterator
 
     from _pytest.nodes import Item
     from _pytest.reports import TestReport
+
+    from devtools.hass_api import HassClient
 
 ARTIFACTS = REPO / "artifacts" / "e2e"
 DOCS_IMAGES = REPO / "docs" / "images"
@@ -81,22 +77,32 @@ def box(artifacts: Path) -> Iterator[DemoBox]:
 
 
 @pytest.fixture(scope="module")
-def hass(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HomeAssistant]:
-    """A real Home Assistant with a new configuration, onboarded through its API."""
+def hass_process(
+    artifacts: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[HassProcess]:
+    """A real Home Assistant with a new configuration, answering on a free port."""
     pytest_socket.enable_socket()
-    instance = HomeAssistant(tmp_path_factory.mktemp("ha-config"), free_port())
-    instance.prepare()
+    process = HassProcess(tmp_path_factory.mktemp("ha-config"), free_port())
+    process.prepare()
     with (artifacts / "hass-output.log").open("wb") as output:
-        instance.start(output)
+        process.start(output)
         try:
-            instance.wait_until_running()
-            instance.onboard(DEMO_NAME, DEMO_USER, DEMO_PASSWORD)
-            instance.wait_until_started()
-            yield instance
+            process.wait_until_answering()
+            yield process
         finally:
-            instance.stop()
-            if instance.log_file.exists():
-                shutil.copyfile(instance.log_file, artifacts / "home-assistant.log")
+            process.stop()
+            if process.log_file.exists():
+                shutil.copyfile(process.log_file, artifacts / "home-assistant.log")
+
+
+@pytest.fixture(scope="module")
+def hass(hass_process: HassProcess) -> HassClient:
+    """Its REST API, onboarded with the demo user and started."""
+    pytest_socket.enable_socket()
+    client = hass_process.client()
+    client.onboard(DEMO_NAME, DEMO_USER, DEMO_PASSWORD)
+    client.wait_until_started()
+    return client
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,10 @@ import shutil
 import time
 from typing import TYPE_CHECKING, Any
 
-from demo_hass import DEMO_PASSWORD, DEMO_USER
 from playwright.sync_api import Locator, Page, expect
 import pytest
+
+from devtools.develop import DEMO_PASSWORD, DEMO_USER
 
 from .conftest import ARTIFACTS, DOCS_IMAGES, REPO
 
@@ -24,8 +25,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from demo_box import DemoBox
-    from demo_hass import HomeAssistant
+    from devtools.demo_box import DemoBox
+    from devtools.hass_api import HassClient
+    from devtools.hass_process import HassProcess
 
 DOMAIN = "fritzbox_remote_access"
 STRINGS: dict[str, Any] = json.loads(
@@ -57,9 +59,9 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) ->
         time.sleep(0.25)
 
 
-def entity_id_named(hass: HomeAssistant, name: str) -> str:
+def entity_id_named(hass: HassClient, name: str) -> str:
     """The entity whose friendly name ends with the translated entity ``name``."""
-    for state in hass.request("GET", "/api/states"):
+    for state in hass.states():
         if state["entity_id"].split(".")[0] in ("sensor", "switch", "binary_sensor") and str(
             state["attributes"].get("friendly_name", "")
         ).endswith(f" {name}"):
@@ -67,7 +69,7 @@ def entity_id_named(hass: HomeAssistant, name: str) -> str:
     pytest.fail(f"no entity named {name!r}")
 
 
-def open_device_page(page: Page, hass: HomeAssistant) -> None:
+def open_device_page(page: Page, hass: HassClient) -> None:
     """Settings > Devices & services > the integration > its one device."""
     page.goto(f"{hass.url}/config/integrations/integration/{DOMAIN}")
     page.get_by_role("link", name="1 device").click()
@@ -88,19 +90,19 @@ def remote_access_toggle(page: Page) -> tuple[Locator, Locator]:
 
 
 @pytest.fixture
-def box_added(hass: HomeAssistant) -> None:
+def box_added(hass: HassClient) -> None:
     """Skip the later steps when adding the box failed (that test tells why)."""
     if not hass.config_entries():
         pytest.skip("the box was not added (see test_add_box_from_the_ui)")
 
 
-def test_onboarding_done_through_the_api(hass: HomeAssistant) -> None:
+def test_onboarding_done_through_the_api(hass: HassClient) -> None:
     """The fixture onboarded Home Assistant; the onboarding API reports nothing left to do."""
     steps = hass.onboarding_steps()
     assert all(steps.values()), steps
 
 
-def test_log_in_on_the_login_page(page: Page, hass: HomeAssistant) -> None:
+def test_log_in_on_the_login_page(page: Page, hass: HassClient) -> None:
     """The demo user logs in through Home Assistant's own login page."""
     page.goto(hass.url)
     expect(page).to_have_url(re.compile(r"/auth/authorize"))
@@ -112,7 +114,7 @@ def test_log_in_on_the_login_page(page: Page, hass: HomeAssistant) -> None:
     shot(page, "01-logged-in")
 
 
-def test_add_box_from_the_ui(page: Page, hass: HomeAssistant, box: DemoBox) -> None:
+def test_add_box_from_the_ui(page: Page, hass: HassClient, box: DemoBox) -> None:
     """Add integration > search > host, port, user, password: wrong password first."""
     # From the start page, through the sidebar, as a user does.
     page.goto(hass.url)
@@ -160,7 +162,7 @@ def test_add_box_from_the_ui(page: Page, hass: HomeAssistant, box: DemoBox) -> N
 
 
 @pytest.mark.usefixtures("box_added")
-def test_toggle_remote_access(page: Page, hass: HomeAssistant, box: DemoBox) -> None:
+def test_toggle_remote_access(page: Page, hass: HassClient, box: DemoBox) -> None:
     """Flipping the switch on the device page switches the box's remote access."""
     open_device_page(page, hass)
     toggle, switch = remote_access_toggle(page)
@@ -186,9 +188,7 @@ def test_toggle_remote_access(page: Page, hass: HomeAssistant, box: DemoBox) -> 
 
 
 @pytest.mark.usefixtures("box_added")
-def test_ddns_status_change_shows_after_refresh(
-    page: Page, hass: HomeAssistant, box: DemoBox
-) -> None:
+def test_ddns_status_change_shows_after_refresh(page: Page, hass: HassClient, box: DemoBox) -> None:
     """The box reports a new address; after a refresh the sensor row says so."""
     open_device_page(page, hass)
     row = page.locator("hui-sensor-entity-row").filter(
@@ -207,6 +207,6 @@ def test_ddns_status_change_shows_after_refresh(
     shot(page, "06-ddns-new-address")
 
 
-def test_nothing_installed_at_start(hass: HomeAssistant) -> None:
+def test_nothing_installed_at_start(hass_process: HassProcess) -> None:
     """Everything Home Assistant and the integration need was there: no pip install."""
-    assert hass.installs_at_start() == []
+    assert hass_process.installs_at_start() == []

@@ -8,7 +8,7 @@ It stops on SIGINT, SIGTERM or when stdin closes, so it never outlives whoever s
 
 It is a process of its own because the tests' process blocks sockets (pytest-socket), which a
 server in that process would trip over whenever Home Assistant polls it between two tests.
-``DemoBox`` is the parent's side.
+``DemoBox`` is the parent's side; ``python -m devtools.demo_box`` the child's.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import ctypes
 import json
 from pathlib import Path
 import signal
@@ -24,21 +23,16 @@ import subprocess
 import sys
 from typing import IO, TYPE_CHECKING, Any, Self
 
+from .processes import die_with_parent
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from types import TracebackType
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "fritz-demo-2024"  # noqa: S105  # a loopback-only simulator, documented in README
 DEMO_SEED = 7590  # a fixed serial number, hence UDN: a config entry survives a restart
-PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent() -> None:
-    """Ask Linux to SIGTERM this child when its parent dies (preexec_fn of a subprocess)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 # -- the child: the simulator with a control channel ---------------------------------------
@@ -136,8 +130,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--password", default=DEMO_PASSWORD)
     parser.add_argument("--seed", type=int, default=DEMO_SEED)
     args = parser.parse_args(argv)
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))  # run as a script: the simulator package lives there
     try:
         asyncio.run(serve(args))
     except OSError as err:
@@ -174,8 +166,9 @@ class DemoBox:
 
     def start(self) -> dict[str, Any]:
         """Start the child and return what it announced (url, host, port, udn, credentials)."""
-        self._process = subprocess.Popen(  # noqa: S603  # our own interpreter and script
-            [sys.executable, str(Path(__file__).resolve()), *self._args],
+        self._process = subprocess.Popen(  # noqa: S603  # our own interpreter and module
+            [sys.executable, "-m", "devtools.demo_box", *self._args],
+            cwd=REPO,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,

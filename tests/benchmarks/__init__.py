@@ -1,1 +1,0 @@
-"""Smoke test of the benchmarks (request counts only)."""
