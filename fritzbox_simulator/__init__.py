@@ -3,11 +3,18 @@
 It serves ``tr64desc.xml`` and SCPDs like a FRITZ!Box 7590, implements DeviceInfo and
 X_AVM-DE_RemoteAccess with HTTP digest authentication, per-user rights and the
 specification's state machine, and can misbehave on request (see ``Faults``).
+
+Second factor: X_AVM-DE_Auth (GetInfo, GetState, SetConfig start/stop) with one confirmation
+process per box on the simulator clock; the actions named in ``SimulatorConfig`` (``confirm``
+for every RemoteAccess write, ``protected_actions``) answer 866 until a token confirmed by
+``FritzBoxSimulator.press_button`` or ``dial`` comes in the SOAP header, good for one action.
+The rules are in ``second_factor``. ``control_api`` lets a person press the button over HTTP.
 """
 
 from .config import SimulatorConfig
 from .faults import Faults
 from .request_log import RequestLog, RequestRecord
+from .second_factor import SecondFactor
 from .simulator import FritzBoxSimulator
 from .state import BoxState, DDNSState
 from .users import BoxUser
@@ -20,5 +27,6 @@ __all__ = [
     "FritzBoxSimulator",
     "RequestLog",
     "RequestRecord",
+    "SecondFactor",
     "SimulatorConfig",
 ]

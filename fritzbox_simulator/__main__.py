@@ -2,6 +2,7 @@
 
 python -m fritzbox_simulator --port 49000 --tls-port 49443 --profile legacy --fault malformed_xml
 python -m fritzbox_simulator --reboot 30   # unreachable for the first 30 s, as if just restarted
+python -m fritzbox_simulator --confirm     # every RemoteAccess write needs the second factor
 """
 
 from __future__ import annotations
@@ -14,8 +15,17 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
-from .config import DEFAULT_PASSWORD, LOCALES, MODE_SPELLINGS, PROFILES, SimulatorConfig
+from .config import (
+    DEFAULT_PASSWORD,
+    LOCALES,
+    MODE_SPELLINGS,
+    PROFILES,
+    REMOTE_ACCESS_WRITES,
+    SimulatorConfig,
+)
+from .control_api import PREFIX
 from .faults import BOOLEAN_FAULTS, Faults
+from .second_factor import DEFAULT_METHODS
 from .simulator import FritzBoxSimulator
 
 if TYPE_CHECKING:
@@ -41,10 +51,26 @@ def _seconds(value: str) -> float:
     return seconds
 
 
+EPILOG = f"""\
+control interface (unless --no-control-api), on the HTTP port, no login:
+  GET  {PREFIX}status                  second factor, protected actions, faults
+  POST {PREFIX}press-button            press a button on the box
+  POST {PREFIX}dial?code=*11234        dial the code on a connected phone
+  POST {PREFIX}fail-second-factor      end the running confirmation with "failure"
+  POST {PREFIX}protect?actions=A,B     protect these RemoteAccess actions from now on
+  POST {PREFIX}fault?name=NAME&on=1    switch a fault on (on=0: off)
+  POST {PREFIX}advance?seconds=N       move the simulator clock
+e.g. curl -X POST http://127.0.0.1:49000{PREFIX}press-button
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the command line; every option maps to a ``SimulatorConfig`` field."""
     parser = argparse.ArgumentParser(
-        prog="python -m fritzbox_simulator", description="Simulated FRITZ!Box (TR-064)."
+        prog="python -m fritzbox_simulator",
+        description="Simulated FRITZ!Box (TR-064).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
     parser.add_argument("--port", type=int, default=49000, help="HTTP port; 0 picks a free one")
@@ -77,6 +103,41 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help='"access for applications" off: no tr64desc.xml (404), every action 401',
     )
+    parser.add_argument(
+        "--confirm",
+        action="store_true",
+        help=f"every write needs the second factor: {', '.join(REMOTE_ACCESS_WRITES)}",
+    )
+    parser.add_argument(
+        "--protect",
+        action="append",
+        default=[],
+        metavar="ACTION",
+        help="an X_AVM-DE_RemoteAccess action that needs the second factor (repeatable)",
+    )
+    parser.add_argument(
+        "--second-factor-methods",
+        default=DEFAULT_METHODS,
+        metavar="METHODS",
+        help=f"what SetConfig(start) offers (default {DEFAULT_METHODS}; also googleauth)",
+    )
+    parser.add_argument(
+        "--second-factor-seconds",
+        type=_seconds,
+        default=300.0,
+        metavar="SECONDS",
+        help="how long a confirmation waits, and a confirmed token stays valid",
+    )
+    parser.add_argument(
+        "--no-second-factor",
+        action="store_true",
+        help="second factor switched off (X_AVM-DE_Auth GetInfo says 0; nothing protected)",
+    )
+    parser.add_argument(
+        "--no-control-api",
+        action="store_true",
+        help=f"do not serve the control interface under {PREFIX}",
+    )
     parser.add_argument("--lockout-threshold", type=int, default=10)
     parser.add_argument("--lockout-seconds", type=float, default=60.0)
     parser.add_argument("--nonce-lifetime", type=float, default=60.0)
@@ -86,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
-    """Turn parsed options into the simulator's configuration."""
+    """Turn parsed options into the simulator's configuration; ValueError if they clash."""
     faults = Faults(latency=args.latency, **dict.fromkeys(args.fault, True))
     return SimulatorConfig(
         username=args.username,
@@ -101,7 +162,30 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         lockout_seconds=args.lockout_seconds,
         nonce_lifetime=args.nonce_lifetime,
         seed=args.seed,
+        confirm=args.confirm,
+        protected_actions=frozenset(args.protect),
+        second_factor_enabled=not args.no_second_factor,
+        second_factor_methods=args.second_factor_methods,
+        second_factor_seconds=args.second_factor_seconds,
+        control_api=not args.no_control_api,
     )
+
+
+def _second_factor_lines(simulator: FritzBoxSimulator) -> list[str]:
+    """Say what needs confirming, and how to confirm it through the control interface."""
+    protected = sorted(simulator.protected_actions)
+    if not protected or not simulator.config.second_factor_enabled:
+        return []
+    lines = [f"  second factor required for: {', '.join(protected)}"]
+    if not simulator.config.control_api:
+        return lines
+    control = f"{simulator.url}{PREFIX}"
+    if "button" in simulator.second_factor.methods.split(","):
+        lines.append(f"  press the button: curl -X POST {control}press-button")
+    code = simulator.second_factor.phone_code
+    if code is not None:
+        lines.append(f"  dial {code}: curl -X POST '{control}dial?code={code}'")
+    return lines
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -123,6 +207,7 @@ async def serve(args: argparse.Namespace) -> None:
     if args.reboot is not None:
         simulator.reboot(args.reboot)
         lines.append(f"  rebooting: unreachable for {args.reboot:g} s")
+    lines.extend(_second_factor_lines(simulator))
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()
     try:
@@ -133,7 +218,12 @@ async def serve(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config_from_args(args)
+    except ValueError as err:
+        parser.error(str(err))
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

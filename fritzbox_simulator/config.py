@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .faults import Faults
+from .scpd import remote_access_scpd
+from .second_factor import DEFAULT_METHODS, parse_methods
 from .users import BoxUser
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 Profile = Literal["modern", "legacy"]
 ModeSpelling = Literal["ddns_together", "ddns_both_together"]
@@ -42,6 +47,9 @@ FIRMWARE: dict[Profile, Firmware] = {
 }
 MODEL_NAME = "FRITZ!Box 7590"
 
+#: What ``confirm`` protects: every write of X_AVM-DE_RemoteAccess the firmware has.
+REMOTE_ACCESS_WRITES = ("SetConfig", "SetDDNSConfig", "SetEnable", "SetLetsEncryptEnable")
+
 
 @dataclass(frozen=True, slots=True)
 class SimulatorConfig:
@@ -53,6 +61,14 @@ class SimulatorConfig:
     before each further one counts toward the lockout (see ``lockout.LoginGuard``).
     ``tr064_enabled=False`` is a box whose "access for applications" (TR-064) is off: it serves
     no ``tr64desc.xml`` (404) and answers every action with UPnP 401 Invalid Action.
+
+    The second factor (see ``second_factor``): ``confirm`` protects every write of
+    X_AVM-DE_RemoteAccess, ``protected_actions`` names further (or other) actions of that
+    service; ``second_factor_methods`` is what ``SetConfig(start)`` offers,
+    ``second_factor_seconds`` how long a process waits (and a confirmed token stays valid),
+    ``second_factor_attempts`` how many unconfirmed starts the box takes before it blocks
+    for ``second_factor_block_seconds``. ``second_factor_enabled=False`` protects nothing.
+    ``control_api`` serves the simulator's own HTTP control interface (see ``control_api``).
     """
 
     username: str = "admin"
@@ -73,9 +89,22 @@ class SimulatorConfig:
     ddns_updating_seconds: float = 3.0
     lets_encrypt_seconds: float = 30.0
     seed: int | None = None
+    confirm: bool = False
+    protected_actions: Iterable[str] = frozenset()
+    second_factor_enabled: bool = True
+    second_factor_methods: str = DEFAULT_METHODS
+    second_factor_seconds: float = 300.0
+    second_factor_attempts: int = 5
+    second_factor_block_seconds: float = 600.0
+    control_api: bool = False
 
     def __post_init__(self) -> None:
         """Fail at construction rather than with a confusing box later."""
+        object.__setattr__(self, "protected_actions", frozenset(self.protected_actions))
+        self.check_protected(self.protected_actions)
+        parse_methods(self.second_factor_methods)
+        if self.second_factor_attempts < 1:
+            raise ValueError("second_factor_attempts must be at least 1")
         if self.profile not in PROFILES:
             raise ValueError(f"profile must be one of {PROFILES}")
         if self.mode_spelling not in MODE_SPELLINGS:
@@ -90,6 +119,8 @@ class SimulatorConfig:
             "ddns_checking_seconds",
             "ddns_updating_seconds",
             "lets_encrypt_seconds",
+            "second_factor_seconds",
+            "second_factor_block_seconds",
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
@@ -102,6 +133,28 @@ class SimulatorConfig:
     def firmware(self) -> Firmware:
         """The firmware the profile mimics."""
         return FIRMWARE[self.profile]
+
+    def check_protected(self, actions: Iterable[str]) -> frozenset[str]:
+        """Return ``actions`` if this firmware's RemoteAccess has them all; else ValueError."""
+        chosen = frozenset(actions)
+        known = self._remote_access_actions()
+        unknown = chosen - known
+        if unknown:
+            raise ValueError(
+                f"no such X_AVM-DE_RemoteAccess action on this firmware: {sorted(unknown)}; "
+                f"known: {sorted(known)}"
+            )
+        return chosen
+
+    @property
+    def protected(self) -> frozenset[str]:
+        """Actions of X_AVM-DE_RemoteAccess that need the second factor at start."""
+        writes = frozenset(REMOTE_ACCESS_WRITES) if self.confirm else frozenset()
+        return frozenset(self.protected_actions) | (writes & self._remote_access_actions())
+
+    def _remote_access_actions(self) -> frozenset[str]:
+        scpd = remote_access_scpd(self.profile, self.mode_spelling)
+        return frozenset(action.name for action in scpd.actions)
 
     @property
     def lets_encrypt(self) -> bool:

@@ -7,15 +7,27 @@ hold the behaviour of their actions.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .scpd import Scpd, generic_scpd
 from .soap import UPnPError
 from .users import ALL_RIGHTS, BoxUser
 
-#: An action's behaviour: the authenticated user (None for public actions) and its in-arguments
-#: to its out-arguments by name.
-Handler = Callable[[BoxUser | None, Mapping[str, str]], Mapping[str, str]]
+if TYPE_CHECKING:
+    from .second_factor import SecondFactor
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who sent the request: the authenticated user (None for public actions) and its token."""
+
+    user: BoxUser | None
+    token: str | None = field(default=None, repr=False)
+
+
+#: An action's behaviour: the caller and its in-arguments to its out-arguments by name.
+Handler = Callable[[Caller, Mapping[str, str]], Mapping[str, str]]
 
 ANY_RIGHT = ALL_RIGHTS
 
@@ -52,10 +64,15 @@ def format_boolean(value: bool) -> str:
 class Dispatcher:
     """Runs actions of the implemented services; everything else is 401 Invalid Action."""
 
-    def __init__(self, implementations: Mapping[str, ServiceImplementation]) -> None:
-        """Serve ``implementations`` by service type."""
+    def __init__(
+        self,
+        implementations: Mapping[str, ServiceImplementation],
+        second_factor: SecondFactor | None = None,
+    ) -> None:
+        """Serve ``implementations``; ``second_factor`` guards the actions it protects."""
         self._implementations = dict(implementations)
         self._generic = generic_scpd()
+        self._second_factor = second_factor
 
     def scpd(self, service_type: str) -> Scpd:
         """Return the service's SCPD; unimplemented services get the generic one."""
@@ -78,16 +95,19 @@ class Dispatcher:
         service_type: str,
         action: str,
         arguments: Mapping[str, str],
-        user: BoxUser | None,
+        caller: Caller,
     ) -> list[tuple[str, str]]:
-        """Check rights and arguments, run the handler, return out-arguments in SCPD order."""
+        """Check rights, arguments and the second factor, run the handler; SCPD order out."""
         spec = self._spec(service_type, action)
         definition = self.scpd(service_type).action(action)
         if spec is None or definition is None:
             raise UPnPError(401)
+        user = caller.user
         if spec.rights is not None and (user is None or not user.may(spec.rights)):
             raise UPnPError(606)
         if set(arguments) != definition.in_names:
             raise UPnPError(402)
-        result = spec.handler(user, arguments)
+        if self._second_factor is not None:
+            self._second_factor.authorize(service_type, action, caller.token)
+        result = spec.handler(caller, arguments)
         return [(name, result[name]) for name in definition.out_names]

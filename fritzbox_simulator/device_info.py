@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .config import MODEL_NAME, Firmware
-from .control import ANY_RIGHT, ActionSpec, ServiceImplementation
+from .control import ANY_RIGHT, ActionSpec, Caller, ServiceImplementation
 from .scpd import device_info_scpd
 from .soap import UPnPError
-from .users import CONFIGURATION_RIGHT, BoxUser
+from .users import CONFIGURATION_RIGHT
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -62,7 +62,7 @@ class DeviceInfoService:
             f"{MODEL_NAME} wurde gestartet."
         )
 
-    def get_info(self, _user: BoxUser | None, _args: Mapping[str, str]) -> dict[str, str]:
+    def get_info(self, _caller: Caller, _args: Mapping[str, str]) -> dict[str, str]:
         """Identify the box; the uptime runs on the simulator clock since the last boot."""
         version = self._firmware.display
         return {
@@ -80,9 +80,7 @@ class DeviceInfoService:
             "NewDeviceLog": self._log(),
         }
 
-    def set_provisioning_code(
-        self, _user: BoxUser | None, args: Mapping[str, str]
-    ) -> dict[str, str]:
+    def set_provisioning_code(self, _caller: Caller, args: Mapping[str, str]) -> dict[str, str]:
         """Store the provisioning code; longer than a box would take is 402."""
         code = args["NewProvisioningCode"]
         if len(code) > MAX_PROVISIONING_CODE:
@@ -90,10 +88,10 @@ class DeviceInfoService:
         self._state.provisioning_code = code
         return {}
 
-    def get_device_log(self, _user: BoxUser | None, _args: Mapping[str, str]) -> dict[str, str]:
+    def get_device_log(self, _caller: Caller, _args: Mapping[str, str]) -> dict[str, str]:
         """Return a short event log like the box's."""
         return {"NewDeviceLog": self._log()}
 
-    def get_security_port(self, _user: BoxUser | None, _args: Mapping[str, str]) -> dict[str, str]:
+    def get_security_port(self, _caller: Caller, _args: Mapping[str, str]) -> dict[str, str]:
         """Tell the HTTPS port (the TLS listener's, else the box default 49443)."""
         return {"NewSecurityPort": str(self._security_port())}

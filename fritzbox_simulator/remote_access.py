@@ -21,7 +21,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .control import ANY_RIGHT, ActionSpec, ServiceImplementation, format_boolean, parse_boolean
+from .control import (
+    ANY_RIGHT,
+    ActionSpec,
+    Caller,
+    ServiceImplementation,
+    format_boolean,
+    parse_boolean,
+)
 from .providers import USER_DEFINED, provider_list, render_provider_list
 from .scpd import remote_access_scpd
 from .soap import UPnPError
@@ -125,7 +132,7 @@ class RemoteAccessService:
             },
         )
 
-    def get_info(self, _user: BoxUser | None, _args: Mapping[str, str]) -> dict[str, str]:
+    def get_info(self, _caller: Caller, _args: Mapping[str, str]) -> dict[str, str]:
         """Report remote access; the dispatcher drops the Let's Encrypt values on legacy."""
         state = self._state
         return {
@@ -136,7 +143,7 @@ class RemoteAccessService:
             "NewLetsEncryptState": state.lets_encrypt_state,
         }
 
-    def set_config(self, _user: BoxUser | None, args: Mapping[str, str]) -> dict[str, str]:
+    def set_config(self, _caller: Caller, args: Mapping[str, str]) -> dict[str, str]:
         """Configure the one remote-access user; it gets configuration rights from the internet.
 
         An existing user of that name is reused (820 if it is enabled but lacks the right C;
@@ -172,7 +179,7 @@ class RemoteAccessService:
         self._state.remote_access_enabled = enabled
         return {}
 
-    def set_enable(self, _user: BoxUser | None, args: Mapping[str, str]) -> dict[str, str]:
+    def set_enable(self, _caller: Caller, args: Mapping[str, str]) -> dict[str, str]:
         """Handle the four cases of the specification; the answer is always the port."""
         state = self._state
         if not parse_boolean(args, "NewEnabled"):
@@ -185,9 +192,7 @@ class RemoteAccessService:
             state.remote_access_enabled = True
         return {"NewPort": str(state.remote_access_port)}
 
-    def set_lets_encrypt_enable(
-        self, _user: BoxUser | None, args: Mapping[str, str]
-    ) -> dict[str, str]:
+    def set_lets_encrypt_enable(self, _caller: Caller, args: Mapping[str, str]) -> dict[str, str]:
         """Request a certificate (``get``, later ``valid``) or switch Let's Encrypt off."""
         state = self._state
         if parse_boolean(args, "NewLetsEncryptEnabled"):
@@ -197,7 +202,7 @@ class RemoteAccessService:
             state.drop_certificate()
         return {}
 
-    def get_ddns_info(self, _user: BoxUser | None, _args: Mapping[str, str]) -> dict[str, str]:
+    def get_ddns_info(self, _caller: Caller, _args: Mapping[str, str]) -> dict[str, str]:
         """Report the DDNS settings and status; the password is never returned."""
         ddns = self._state.ddns
         return {
@@ -213,11 +218,11 @@ class RemoteAccessService:
             "NewUsername": ddns.username,
         }
 
-    def get_ddns_providers(self, _user: BoxUser | None, _args: Mapping[str, str]) -> dict[str, str]:
+    def get_ddns_providers(self, _caller: Caller, _args: Mapping[str, str]) -> dict[str, str]:
         """List the providers as escaped XML text, the user-defined entry localised."""
         return {"NewProviderList": render_provider_list(self._config.locale)}
 
-    def set_ddns_config(self, _user: BoxUser | None, args: Mapping[str, str]) -> dict[str, str]:
+    def set_ddns_config(self, _caller: Caller, args: Mapping[str, str]) -> dict[str, str]:
         """Validate (see the module docstring), store, and start an update round."""
         enabled = parse_boolean(args, "NewEnabled")
         mode, provider = args["NewMode"], args["NewProviderName"]

@@ -10,7 +10,10 @@ NO_RESPONSE = 0
 
 @dataclass(frozen=True, slots=True)
 class RequestRecord:
-    """``action`` is the SOAPACTION's action name; ``status`` is 0 for a dropped connection."""
+    """``action`` is the SOAPACTION's action name; ``status`` is 0 for a dropped connection.
+
+    ``with_token`` tells whether the SOAP Header carried a second-factor token (never its value).
+    """
 
     method: str
     path: str
@@ -18,6 +21,7 @@ class RequestRecord:
     action: str | None
     authenticated: bool
     username: str | None
+    with_token: bool = False
 
 
 class RequestLog:

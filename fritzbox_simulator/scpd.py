@@ -243,3 +243,21 @@ def render_scpd(scpd: Scpd) -> bytes:
         + "".join(_render_variable(var) for var in scpd.variables)
         + "</serviceStateTable>\n</scpd>\n"
     ).encode()
+
+
+def auth_scpd() -> Scpd:
+    """X_AVM-DE_Auth as a 7590 describes it: strings without allowed values, defaults empty."""
+    return Scpd(
+        (
+            Action("GetInfo", (_out("Enabled"),)),
+            Action("GetState", (_out("State"),)),
+            Action("SetConfig", (_in("Action"), _out("State"), _out("Token"), _out("Methods"))),
+        ),
+        (
+            StateVariable("Enabled", "boolean", "0"),
+            StateVariable("State", default=""),
+            StateVariable("Action", default=""),
+            StateVariable("Token", default=""),
+            StateVariable("Methods", default=""),
+        ),
+    )

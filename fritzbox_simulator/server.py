@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import hdrs, web
 
+from .control import Caller
+from .control_api import PREFIX as CONTROL_PREFIX
 from .digest import DigestAuthenticator, Outcome
 from .faults import Faults, entity_bomb_body, garbage_body, malformed_body, oversized_body
 from .request_log import NO_RESPONSE, RequestLog, RequestRecord
@@ -28,7 +30,7 @@ from .soap import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Awaitable, Callable, Mapping
 
     from .control import Dispatcher
     from .description import Service
@@ -73,6 +75,7 @@ class _RequestFacts:
     action: str | None = None
     authenticated: bool = False
     username: str | None = None
+    with_token: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +102,12 @@ class BoxHttpHandler:
         users: Callable[[], Mapping[str, BoxUser]],
         is_down: Callable[[], bool],
         tick: Callable[[], None],
+        control: Callable[[web.BaseRequest], Awaitable[web.Response]] | None = None,
     ) -> None:
-        """Take the simulator's parts; the callables see replacements made at run time."""
+        """Take the simulator's parts; the callables see replacements made at run time.
+
+        ``control`` answers the simulator's own control interface (see ``control_api``).
+        """
         self._endpoints = endpoints
         self._dispatcher = dispatcher
         self._authenticator = authenticator
@@ -110,9 +117,12 @@ class BoxHttpHandler:
         self._users = users
         self._is_down = is_down
         self._tick = tick
+        self._control_api = control
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
-        """Answer (or drop) one request and log it."""
+        """Answer (or drop) one request and log it; control requests are neither."""
+        if self._control_api is not None and request.path.startswith(CONTROL_PREFIX):
+            return await self._control_api(request)
         facts = _RequestFacts()
         try:
             response = await self._answer(request, facts)
@@ -129,6 +139,7 @@ class BoxHttpHandler:
                 facts.action,
                 facts.authenticated,
                 facts.username,
+                facts.with_token,
             )
         )
         _LOGGER.debug(
@@ -218,8 +229,11 @@ class BoxHttpHandler:
             service_type == service.service_type == call.service_type and action == call.action
         ):
             return _soap_fault(UPnPError(401))
+        facts.with_token = call.token is not None
         try:
-            out = self._dispatcher.call(service_type, action, call.arguments, user)
+            out = self._dispatcher.call(
+                service_type, action, call.arguments, Caller(user, call.token)
+            )
         except UPnPError as error:
             return _soap_fault(error)
         return _soap(build_response(service_type, action, out), 200)

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Self
 
 from aiohttp import web
 
-from . import device_info, remote_access
+from . import auth, control_api, device_info, remote_access
+from .auth import AuthService
 from .clock import SimClock
 from .config import MODEL_NAME, SimulatorConfig
 from .control import Dispatcher
@@ -28,6 +29,7 @@ from .lockout import LoginGuard
 from .remote_access import RemoteAccessService
 from .request_log import RequestLog
 from .scpd import render_scpd
+from .second_factor import SecondFactor
 from .server import BoxEndpoints, BoxHttpHandler
 from .state import BoxState
 from .tls import Certificate, load_into, make_self_signed, server_context
@@ -48,6 +50,10 @@ RELISTEN_DELAY = 0.2
 
 #: A listening socket not yet served, and the TLS context to serve it with (None: plain HTTP).
 type _Bound = tuple[socket.socket, ssl.SSLContext | None]
+
+
+def _remote_access_pairs(actions: frozenset[str]) -> frozenset[tuple[str, str]]:
+    return frozenset((remote_access.SERVICE_TYPE, action) for action in actions)
 
 
 class FritzBoxSimulator:
@@ -71,6 +77,15 @@ class FritzBoxSimulator:
             config.unauthenticated_allowance,
         )
         self._boot_time = self._clock.now()
+        self._second_factor = SecondFactor(
+            self._clock,
+            enabled=config.second_factor_enabled,
+            methods=config.second_factor_methods,
+            protected=_remote_access_pairs(config.protected),
+            lifetime=config.second_factor_seconds,
+            attempts=config.second_factor_attempts,
+            block_seconds=config.second_factor_block_seconds,
+        )
         dispatcher = self._build_dispatcher()
         self._handler = BoxHttpHandler(
             endpoints=self._build_endpoints(dispatcher),
@@ -82,6 +97,7 @@ class FritzBoxSimulator:
             users=lambda: self._state.users,
             is_down=lambda: self._down,
             tick=self._tick,
+            control=self._control if config.control_api else None,
         )
         self._runner: web.ServerRunner | None = None
         self._listeners: list[asyncio.Server] = []
@@ -109,8 +125,13 @@ class FritzBoxSimulator:
             {
                 device_info.SERVICE_TYPE: info.implementation(),
                 remote_access.SERVICE_TYPE: remote.implementation(),
-            }
+                auth.SERVICE_TYPE: AuthService(self._second_factor).implementation(),
+            },
+            self._second_factor,
         )
+
+    async def _control(self, request: web.BaseRequest) -> web.Response:
+        return await control_api.handle(self, request)
 
     def _build_endpoints(self, dispatcher: Dispatcher) -> BoxEndpoints:
         services = tuple(walk_services())
@@ -298,6 +319,34 @@ class FritzBoxSimulator:
         self._clock.advance(seconds)
         self._tick()
         self._wake.set()
+
+    # -- the second factor -----------------------------------------------------------------
+
+    def press_button(self) -> bool:
+        """Press a button on the box; True if that confirmed a waiting second factor."""
+        return self._second_factor.press_button()
+
+    def dial(self, code: str) -> bool:
+        """Dial ``code`` on a phone connected to the box; True if it confirmed a process."""
+        return self._second_factor.dial(code)
+
+    def fail_second_factor(self) -> bool:
+        """End the running confirmation with ``failure``; False if none was running."""
+        return self._second_factor.fail()
+
+    @property
+    def second_factor(self) -> SecondFactor:
+        """The confirmation state machine (state, methods, phone code)."""
+        return self._second_factor
+
+    @property
+    def protected_actions(self) -> frozenset[str]:
+        """X_AVM-DE_RemoteAccess actions that need the second factor now."""
+        return frozenset(action for _, action in self._second_factor.protected)
+
+    @protected_actions.setter
+    def protected_actions(self, actions: frozenset[str]) -> None:
+        self._second_factor.protected = _remote_access_pairs(self.config.check_protected(actions))
 
     def _served_faults(self) -> Faults:
         """Return the faults to apply: with TR-064 off, every action is refused (401)."""

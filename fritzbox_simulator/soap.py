@@ -6,7 +6,7 @@ declaration) is refused before anything is expanded. Elements are matched by loc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP_ENCODING = "http://schemas.xmlsoap.org/soap/encoding/"
 UPNP_CONTROL = "urn:schemas-upnp-org:control-1-0"
+#: The second factor's token travels as ``<avm:token xmlns:avm="avm.de">`` in the SOAP Header.
+TOKEN_NAMESPACE = "avm.de"  # noqa: S105 - an XML namespace, not a password
 CONTENT_TYPE = 'text/xml; charset="utf-8"'
 
 #: Standard descriptions of the UPnP error codes a box uses.
@@ -30,6 +32,9 @@ ERROR_DESCRIPTIONS = {
     713: "SpecifiedArrayIndexInvalid",
     714: "NoSuchEntryInArray",
     820: "Internal Error",
+    866: "second factor authentication required",
+    867: "second factor authentication blocked",
+    868: "second factor authentication busy",
 }
 
 
@@ -49,11 +54,12 @@ class SoapParseError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SoapCall:
-    """One parsed request: the action element's namespace, local name and argument texts."""
+    """One parsed request: the action's namespace, name, arguments and second-factor token."""
 
     service_type: str
     action: str
     arguments: dict[str, str]
+    token: str | None = field(default=None, repr=False)
 
 
 def parse_soap_action(header: str | None) -> tuple[str, str] | None:
@@ -101,6 +107,7 @@ def parse_request(body: bytes) -> SoapCall:
     if _local(root.tag) != "Envelope":
         raise SoapParseError("the document element is not a SOAP Envelope")
     soap_body = next((child for child in root if _local(child.tag) == "Body"), None)
+    header = next((child for child in root if _local(child.tag) == "Header"), None)
     if soap_body is None or len(soap_body) != 1:
         raise SoapParseError("the SOAP Body must hold exactly one action element")
     action = soap_body[0]
@@ -110,7 +117,21 @@ def parse_request(body: bytes) -> SoapCall:
         if name in arguments:
             raise SoapParseError(f"argument {name} given twice")
         arguments[name] = argument.text or ""
-    return SoapCall(_namespace(action.tag), _local(action.tag), arguments)
+    return SoapCall(_namespace(action.tag), _local(action.tag), arguments, _token(header))
+
+
+def _token(header: ET.Element | None) -> str | None:
+    """Return the text of the header's avm:token element, if any; two are refused."""
+    if header is None:
+        return None
+    tokens = [
+        element.text or ""
+        for element in header
+        if _local(element.tag) == "token" and _namespace(element.tag) == TOKEN_NAMESPACE
+    ]
+    if len(tokens) > 1:
+        raise SoapParseError("the SOAP Header holds more than one token")
+    return tokens[0].strip() if tokens else None
 
 
 def _envelope(inner: str) -> bytes:

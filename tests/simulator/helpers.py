@@ -19,10 +19,12 @@ if TYPE_CHECKING:
 REMOTE = "urn:dslforum-org:service:X_AVM-DE_RemoteAccess:1"
 DEVICE_INFO = "urn:dslforum-org:service:DeviceInfo:1"
 TIME = "urn:dslforum-org:service:Time:1"
+AUTH = "urn:dslforum-org:service:X_AVM-DE_Auth:1"
 CONTROL = {
     REMOTE: "/upnp/control/x_remote",
     DEVICE_INFO: "/upnp/control/deviceinfo",
     TIME: "/upnp/control/time",
+    AUTH: "/upnp/control/x_auth",
 }
 USERNAME = "admin"
 PASSWORD = DEFAULT_PASSWORD
@@ -47,12 +49,27 @@ class Reply:
         return self.body.decode(errors="replace")
 
 
-def envelope(service_type: str, action: str, arguments: dict[str, str] | None = None) -> bytes:
+def envelope(
+    service_type: str,
+    action: str,
+    arguments: dict[str, str] | None = None,
+    *,
+    token: str | None = None,
+    token_namespace: str = "avm.de",  # noqa: S107 - an XML namespace
+) -> bytes:
+    """A request envelope; ``token`` goes into the SOAP Header as a box expects it."""
     args = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in (arguments or {}).items())
+    header = (
+        ""
+        if token is None
+        else f'<s:Header><avm:token xmlns:avm="{token_namespace}" s:mustUnderstand="1">'
+        f"{escape(token)}</avm:token></s:Header>"
+    )
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
         's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">'
+        f"{header}"
         f'<s:Body><u:{action} xmlns:u="{service_type}">{args}</u:{action}></s:Body>'
         "</s:Envelope>"
     ).encode()
@@ -100,6 +117,8 @@ async def call(
     password: str = PASSWORD,
     base_url: str | None = None,
     ssl: bool | aiohttp.Fingerprint = True,
+    token: str | None = None,
+    token_namespace: str = "avm.de",  # noqa: S107 - an XML namespace
 ) -> Reply:
     """One SOAP call with aiohttp's digest middleware (or without credentials)."""
     middlewares = (
@@ -107,7 +126,9 @@ async def call(
     )
     async with session.post(
         f"{base_url or sim.url}{CONTROL[service_type]}",
-        data=envelope(service_type, action, arguments),
+        data=envelope(
+            service_type, action, arguments, token=token, token_namespace=token_namespace
+        ),
         headers=soap_headers(service_type, action),
         middlewares=middlewares,
         ssl=ssl,

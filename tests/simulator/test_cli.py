@@ -214,3 +214,120 @@ async def test_cli_reports_a_taken_port(socket_enabled: None) -> None:
         await blocker.wait_closed()
     assert process.returncode == 1
     assert b"cannot start" in stderr
+
+
+def test_second_factor_options() -> None:
+    args = build_parser().parse_args(
+        [
+            "--confirm",
+            "--protect",
+            "GetInfo",
+            "--second-factor-methods",
+            "button,googleauth",
+            "--second-factor-seconds",
+            "90",
+            "--no-control-api",
+        ]
+    )
+    config = config_from_args(args)
+    assert config.protected == {
+        "GetInfo",
+        "SetConfig",
+        "SetDDNSConfig",
+        "SetEnable",
+        "SetLetsEncryptEnable",
+    }
+    assert (config.second_factor_methods, config.second_factor_seconds) == (
+        "button,googleauth",
+        90,
+    )
+    assert config.second_factor_enabled
+    assert not config.control_api
+    defaults = config_from_args(build_parser().parse_args(["--no-second-factor"]))
+    assert defaults.protected == frozenset()
+    assert not defaults.second_factor_enabled
+    assert defaults.control_api
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--profile", "legacy", "--protect", "SetLetsEncryptEnable"],
+        ["--second-factor-methods", "carrier-pigeon"],
+    ],
+)
+def test_clashing_second_factor_options(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fritzbox_simulator.__main__ import main  # noqa: PLC0415
+
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+async def test_cli_confirm_and_press_the_button(
+    session: aiohttp.ClientSession, socket_enabled: None
+) -> None:
+    """--confirm: the banner says how to press the button; doing so lets the write through."""
+    import aiohttp  # noqa: PLC0415
+
+    from .helpers import AUTH  # noqa: PLC0415
+
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "fritzbox_simulator",
+        "--port",
+        "0",
+        "--confirm",
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    login = (aiohttp.DigestAuthMiddleware("admin", "fritz-sim-2024"),)
+
+    async def soap(service: str, path: str, action: str, body: bytes) -> bytes:
+        async with session.post(
+            f"{url}{path}", data=body, headers=soap_headers(service, action), middlewares=login
+        ) as response:
+            return await response.read()
+
+    try:
+        assert process.stdout is not None
+        async with asyncio.timeout(30):
+            banner = [(await process.stdout.readline()).decode() for _ in range(6)]
+        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", banner[0])
+        assert match is not None, banner
+        url = match[1]
+        assert banner[3].strip() == (
+            "second factor required for: SetConfig, SetDDNSConfig, SetEnable, SetLetsEncryptEnable"
+        )
+        assert banner[4].strip() == f"press the button: curl -X POST {url}/simulator/press-button"
+        assert banner[5].strip() == f"dial *11234: curl -X POST '{url}/simulator/dial?code=*11234'"
+
+        enable = envelope(REMOTE, "SetEnable", {"NewEnabled": "1"})
+        assert b"<errorCode>866</errorCode>" in await soap(
+            REMOTE, "/upnp/control/x_remote", "SetEnable", enable
+        )
+        started = await soap(
+            AUTH,
+            "/upnp/control/x_auth",
+            "SetConfig",
+            envelope(AUTH, "SetConfig", {"NewAction": "start"}),
+        )
+        token = re.search(rb"<NewToken>(\w+)</NewToken>", started)
+        assert token is not None, started
+        async with session.post(f"{url}/simulator/press-button") as response:
+            assert (await response.json())["confirmed"] is True
+        with_token = envelope(REMOTE, "SetEnable", {"NewEnabled": "1"}, token=token[1].decode())
+        assert b"<NewPort>" in await soap(REMOTE, "/upnp/control/x_remote", "SetEnable", with_token)
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            _, stderr = await process.communicate()
+    assert process.returncode == 0, stderr.decode()
+    assert b"control: press-button" in stderr
+    assert token[1] not in stderr
