@@ -3,7 +3,8 @@
 A protected action without a valid token answers 866. ``SetConfig(start)`` opens a process
 (``waitingforauth``) with a token; pressing the button or dialling the phone code confirms it
 (``authenticated``), and the token, sent in the SOAP header, then lets exactly one protected
-action through. Choices made here, relied on by the tests:
+action through; the action spends it whatever its outcome. Choices made here, relied on by
+the tests:
 
 * One process per box. A start while one runs (waiting, or confirmed but its token unused)
   is 868; so is a protected action whose token is not the running process's. Others asking
@@ -16,7 +17,7 @@ action through. Choices made here, relied on by the tests:
   ``attempts`` unconfirmed ones behind it blocks the box for ``block_seconds``: starts answer
   ``blocked``, protected actions 867.
 * ``GetState`` reports the process of the token in the header; without a token (or with an
-  unknown one) it reports what the box is doing for others.
+  unknown one) it reports what the box is doing for others: ``stopped`` when idle.
 """
 
 from __future__ import annotations
@@ -222,10 +223,8 @@ class SecondFactor:
         self.tick()
         if not self.enabled:
             return DISABLED
-        if self._owns(token) and self._process is not None:
-            return self._process.state
         if self._process is not None:
-            return ANOTHER_PROCESS
+            return self._process.state if self._owns(token) else ANOTHER_PROCESS
         if self._blocked():
             return BLOCKED
         if token is not None and token in self._ended:
@@ -274,10 +273,10 @@ class SecondFactor:
         if self._blocked():
             raise UPnPError(SECOND_FACTOR_BLOCKED)
         process = self._process
-        if process is not None and self._owns(token):
-            if process.state == AUTHENTICATED:
-                self._end(STOPPED)  # the token is good for this one action only
-                return
-        elif process is not None:
+        if process is None:
+            raise UPnPError(SECOND_FACTOR_REQUIRED)
+        if not self._owns(token):
             raise UPnPError(SECOND_FACTOR_BUSY)
-        raise UPnPError(SECOND_FACTOR_REQUIRED)
+        if process.state != AUTHENTICATED:
+            raise UPnPError(SECOND_FACTOR_REQUIRED)
+        self._end(STOPPED)  # the token is spent on this one action, whatever its outcome

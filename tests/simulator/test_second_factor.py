@@ -459,3 +459,17 @@ async def test_the_token_never_shows(
     seen = [caplog.text, status, call_repr, repr(sim.second_factor), repr(sim.log.entries)]
     assert all(token not in text for text in seen)
     assert parse_request(envelope(REMOTE, "SetEnable", ENABLE, token=token)).token == token
+
+
+async def test_a_failing_action_spends_the_token(
+    simulator_factory: SimulatorFactory, session: aiohttp.ClientSession
+) -> None:
+    sim = await simulator_factory(confirm=True)
+    token = await _start(session, sim)
+    assert sim.press_button()
+    weak = WRITES["SetConfig"] | {"NewPassword": "short"}
+    assert (await call(session, sim, "SetConfig", weak, token=token)).error_code == 820
+    assert await _state(session, sim, token) == "stopped"
+    retry = await call(session, sim, "SetConfig", WRITES["SetConfig"], token=token)
+    assert retry.error_code == 866
+    assert sim.state.remote_access_username == ""
