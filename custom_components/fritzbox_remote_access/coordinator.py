@@ -71,7 +71,7 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
     """Owns the client of one box and its latest snapshot."""
 
     config_entry: FritzRemoteAccessConfigEntry
-    device_info: BoxInfo
+    box_info: BoxInfo
 
     def __init__(self, hass: HomeAssistant, entry: FritzRemoteAccessConfigEntry) -> None:
         """Create the client from the entry; nothing is sent before the first refresh."""
@@ -140,7 +140,7 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
             raise blocked
         try:
             await self.client.connect()
-            self.device_info = await self.client.get_device_info()
+            self.box_info = await self.client.get_device_info()
         except TR064Error as err:
             raise self._update_error(err) from err
 

@@ -64,8 +64,8 @@ async def async_get_config_entry_diagnostics(
 
 
 def _coordinator_diagnostics(coordinator: FritzRemoteAccessCoordinator) -> dict[str, Any]:
-    device = asdict(coordinator.device_info)
-    device["serial_number"] = mask(coordinator.device_info.serial_number, SERIAL_KEEP)
+    device = asdict(coordinator.box_info)
+    device["serial_number"] = mask(coordinator.box_info.serial_number, SERIAL_KEEP)
     stats = coordinator.client.stats
     last_error = coordinator.last_exception
     return {

@@ -36,7 +36,7 @@ class FritzRemoteAccessEntity(CoordinatorEntity[FritzRemoteAccessCoordinator]):
         super().__init__(coordinator)
         self.entity_description = description
         self._attr_unique_id = f"{coordinator.udn}_{description.key}"
-        info = coordinator.device_info
+        info = coordinator.box_info
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, coordinator.udn)},
             manufacturer=info.manufacturer,

@@ -19,7 +19,7 @@ from homeassistant.helpers.service import async_get_config_entry, async_register
 from .const import DOMAIN
 from .errors import Right
 from .helpers import box_errors
-from .tr064.const import UPNP_INTERNAL_ERROR, UPNP_INVALID_ARGS
+from .tr064 import UPNP_INTERNAL_ERROR, UPNP_INVALID_ARGS
 from .validation import (
     GET_DDNS_PROVIDERS_SCHEMA,
     SET_DDNS_CONFIG_SCHEMA,

@@ -23,8 +23,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
 from .const import DOMAIN
-from .tr064 import DDNSMode, TR064Error
-from .tr064.const import PORT_MAX, PORT_MIN
+from .tr064 import PORT_MAX, PORT_MIN, DDNSMode, TR064Error
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -92,11 +91,9 @@ def _mode(value: Any) -> DDNSMode:
     """Take the box's spellings of a mode, ``ddns_both_together`` among them."""
     text = cv.string(value).strip().lower()
     try:
-        if text:
-            return DDNSMode.from_box(text)
-    except TR064Error:
-        pass
-    raise invalid("invalid_ddns_mode", mode=text, modes=", ".join(DDNSMode))
+        return DDNSMode.from_user(text)
+    except ValueError:
+        raise invalid("invalid_ddns_mode", mode=text, modes=", ".join(DDNSMode)) from None
 
 
 def is_host_name(name: str) -> bool:

@@ -302,7 +302,7 @@ async def test_no_password_in_a_whole_session(
         texts = (str(err), repr(err), repr(getattr(err, "translation_placeholders", None)))
         assert not any(leaked(text) for text in texts)
     coordinator = entry.runtime_data
-    for obj in (entry, coordinator, coordinator.client, coordinator.data, coordinator.device_info):
+    for obj in (entry, coordinator, coordinator.client, coordinator.data, coordinator.box_info):
         assert not leaked(repr(obj))
     # Invalid calls never reach core's "Invalid data" line: our schemas raise without the data.
     assert not [r for r in caplog.records if r.msg.startswith("Invalid data for service call")]
