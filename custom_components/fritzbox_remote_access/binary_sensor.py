@@ -37,12 +37,9 @@ PROBLEM_STATUSES: Final = frozenset(
 
 
 def ddns_has_problem(ddns: DDNSInfo) -> bool:
-    """Tell whether DDNS is enabled but an address family it updates is in trouble.
+    """Tell whether DDNS is on but an address family its mode updates is in trouble.
 
-    The mode decides which families count: IPv4 for ``ddns_v4``, IPv6 for ``ddns_v6``,
-    both for ``ddns_both`` and ``ddns_together``. A family counts as in trouble when its
-    status is offline, account_disabled, internet_not_connected or undefined. Disabled
-    DDNS is never a problem.
+    Trouble is a status in ``PROBLEM_STATUSES``; disabled DDNS is never a problem.
     """
     if not ddns.enabled:
         return False

@@ -242,11 +242,10 @@ class FritzRemoteAccessConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def _async_check_box(self, data: dict[str, Any]) -> str | None:
-        """Identify the box, then log in and read GetInfo; return an error key or None.
+        """Identify the box, log in and read GetInfo; return an error key or None.
 
-        Aborts when the box is configured already (new entries) or is another box than the
-        entry's (re-authentication, reconfiguration). On success ``data`` gets the certificate
-        fingerprint to pin and ``self._model`` the box's model name.
+        Aborts for a box configured already, or another box than the entry's. On success
+        ``data`` gets the fingerprint to pin and ``self._model`` the box's model name.
         """
         use_tls: bool = data[CONF_USE_TLS]
         try:

@@ -30,11 +30,10 @@ async def box_errors(
     upnp_keys: Mapping[int, str] | None = None,
     placeholders: Mapping[str, str] | None = None,
 ) -> AsyncIterator[None]:
-    """Guard requests to the box; client errors become translated Home Assistant errors.
+    """Send nothing to a box that blocks us; turn client errors into translated ones.
 
-    Nothing is sent while the box blocks logins or presents a refused certificate. A rejected
-    login starts re-authentication; a refused certificate stops all requests until the user
-    decides. ``upnp_keys`` and ``placeholders`` are passed on to ``ha_error``.
+    A rejected login starts re-authentication, a refused certificate stops all requests until
+    the user decides, a 503 starts the login pause.
     """
     if (blocked := coordinator.blocked_error(HomeAssistantError)) is not None:
         raise blocked

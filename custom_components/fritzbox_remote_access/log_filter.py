@@ -1,18 +1,7 @@
 """Keep the data of our action calls, passwords included, out of Home Assistant core's log.
 
-Core logs service calls with their data in three places (``homeassistant/core.py``):
-
-* with debug logging for ``homeassistant.core`` on, every fired event:
-  ``Bus:Handling <Event call_service[L]: domain=…, service=…, service_data=…>``;
-* ``Invalid data for service call %s.%s: %s`` when a schema raises ``vol.Invalid`` (ours never
-  do: they raise translated errors without the data, see ``services.py``);
-* ``Error executing service: %s`` (and ``Service was cancelled``) for a call made without
-  waiting for it, with the ``ServiceCall`` whose repr shows the data.
-
-A filter on the ``homeassistant.core`` logger rewrites these records for this integration's
-calls only: the data is replaced by a marker, the rest of the record stays. Every other record
-passes untouched. The services live as long as Home Assistant runs, so the filter is added with
-them and removed when Home Assistant closes.
+The ``homeassistant.core`` logger shows call data in the three messages named below. A filter
+replaces that data with a marker in records of this integration's calls; nothing is dropped.
 """
 
 from __future__ import annotations
@@ -30,9 +19,12 @@ if TYPE_CHECKING:
 CORE_LOGGER: Final = "homeassistant.core"
 REDACTED: Final = "**REDACTED**"
 
+# Debug record of every fired event, service calls with their data included.
 BUS_HANDLING: Final = "Bus:Handling %s"
+# A schema that raises vol.Invalid (ours raise translated errors without the data instead).
 INVALID_DATA: Final = "Invalid data for service call %s.%s: %s"
 INVALID_DATA_ARGS: Final = 3  # domain, service, data
+# A call made without waiting for it failed; the ServiceCall's repr shows the data.
 SERVICE_CALL_MESSAGES: Final = ("Error executing service: %s", "Service was cancelled: %s")
 
 # core's _event_repr: the event data's keys in the order core fills them in.

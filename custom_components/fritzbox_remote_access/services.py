@@ -1,11 +1,7 @@
 """Service actions: configure dynamic DNS and the remote access user, list the DDNS providers.
 
-Invalid input is refused with nothing sent to the box (checks in ``validation.py``). Fields
-left out keep the box's values: first those of the last good poll, then, right before the
-write, those of a fresh read, checked again by the same rules. The box's DDNS provider list is
-read once, on first need (or by ``get_ddns_providers``, which also refreshes it), and kept on
-the coordinator until the entry is reloaded: only a firmware update changes it. So a refusal
-costs no request but that one read of the provider list; never a write.
+Invalid input is refused before any write (checks in ``validation.py``); left-out fields keep
+the box's values, checked against the last poll, then against a fresh read before the write.
 """
 
 from __future__ import annotations
