@@ -35,6 +35,8 @@ from .errors import FLOW_UNKNOWN_ERROR, flow_error
 from .tr064 import (
     DEFAULT_PORT,
     DEFAULT_TLS_PORT,
+    PORT_MAX,
+    PORT_MIN,
     FritzBoxRemoteAccess,
     TR064Error,
     fetch_udn,
@@ -52,7 +54,7 @@ else:
 ST_TR064 = "urn:dslforum-org:device:InternetGatewayDevice:1"
 
 _PORT_SELECTOR = NumberSelector(
-    NumberSelectorConfig(min=1, max=65535, step=1, mode=NumberSelectorMode.BOX)
+    NumberSelectorConfig(min=PORT_MIN, max=PORT_MAX, step=1, mode=NumberSelectorMode.BOX)
 )
 _USERNAME_SELECTOR = TextSelector(TextSelectorConfig(autocomplete="username"))
 _PASSWORD_SELECTOR = TextSelector(
