@@ -9,6 +9,10 @@ process per box on the simulator clock; the actions named in ``SimulatorConfig``
 for every RemoteAccess write, ``protected_actions``) answer 866 until a token confirmed by
 ``FritzBoxSimulator.press_button`` or ``dial`` comes in the SOAP header, good for one action.
 The rules are in ``second_factor``. ``control_api`` lets a person press the button over HTTP.
+
+X_AVM-DE_AppSetup answers GetAppRemoteInfo with the external addresses of the configured
+``line`` (public, DS-Lite, carrier-grade NAT, private; see ``state.LINES``), the DDNS domain
+and the MyFRITZ! name; ``SimulatorConfig(app_setup=False)`` is a box without that service.
 """
 
 from .config import SimulatorConfig

@@ -27,6 +27,7 @@ from .control_api import PREFIX
 from .faults import BOOLEAN_FAULTS, Faults
 from .second_factor import DEFAULT_METHODS
 from .simulator import FritzBoxSimulator
+from .state import LINES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -51,17 +52,25 @@ def _seconds(value: str) -> float:
     return seconds
 
 
-EPILOG = f"""\
-control interface (unless --no-control-api), on the HTTP port, no login:
-  GET  {PREFIX}status                  second factor, protected actions, faults
-  POST {PREFIX}press-button            press a button on the box
-  POST {PREFIX}dial?code=*11234        dial the code on a connected phone
-  POST {PREFIX}fail-second-factor      end the running confirmation with "failure"
-  POST {PREFIX}protect?actions=A,B     protect these RemoteAccess actions from now on
-  POST {PREFIX}fault?name=NAME&on=1    switch a fault on (on=0: off)
-  POST {PREFIX}advance?seconds=N       move the simulator clock
-e.g. curl -X POST http://127.0.0.1:49000{PREFIX}press-button
-"""
+_CONTROL_HELP = (
+    ("GET  status", "second factor, protected actions, line, faults"),
+    ("POST press-button", "press a button on the box"),
+    ("POST dial?code=*11234", "dial the code on a connected phone"),
+    ("POST fail-second-factor", 'end the running confirmation with "failure"'),
+    ("POST protect?actions=A,B", "protect these RemoteAccess actions from now on"),
+    ("POST fault?name=NAME&on=1", "switch a fault on (on=0: off)"),
+    ("POST line?profile=ds-lite", f"external addresses of a line: {', '.join(LINES)}"),
+    ("POST line?ipv4=A&ipv6=B", 'set the external addresses ("" for none)'),
+    ("POST myfritz?enabled=1&name=N", "MyFRITZ! on, with its DynDNS name"),
+    ("POST advance?seconds=N", "move the simulator clock"),
+)
+EPILOG = (
+    "control interface (unless --no-control-api), on the HTTP port, no login:\n"
+    + "".join(
+        f"  {(verb[:5] + PREFIX + verb[5:]).ljust(42)}{text}\n" for verb, text in _CONTROL_HELP
+    )
+    + f"e.g. curl -X POST http://127.0.0.1:49000{PREFIX}press-button\n"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,6 +147,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"do not serve the control interface under {PREFIX}",
     )
+    parser.add_argument(
+        "--line",
+        choices=tuple(LINES),
+        default="public",
+        help="external addresses: public IPv4 and IPv6, DS-Lite (IPv6 only), CGNAT, private",
+    )
+    parser.add_argument(
+        "--no-app-setup",
+        action="store_true",
+        help="a box without X_AVM-DE_AppSetup (GetAppRemoteInfo)",
+    )
     parser.add_argument("--lockout-threshold", type=int, default=10)
     parser.add_argument("--lockout-seconds", type=float, default=60.0)
     parser.add_argument("--nonce-lifetime", type=float, default=60.0)
@@ -168,6 +188,8 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         second_factor_methods=args.second_factor_methods,
         second_factor_seconds=args.second_factor_seconds,
         control_api=not args.no_control_api,
+        line=args.line,
+        app_setup=not args.no_app_setup,
     )
 
 

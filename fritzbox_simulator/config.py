@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from .faults import Faults
 from .scpd import remote_access_scpd
 from .second_factor import DEFAULT_METHODS, parse_methods
+from .state import LINES
 from .users import BoxUser
 
 if TYPE_CHECKING:
@@ -69,6 +70,9 @@ class SimulatorConfig:
     ``second_factor_attempts`` how many unconfirmed starts the box takes before it blocks
     for ``second_factor_block_seconds``. ``second_factor_enabled=False`` protects nothing.
     ``control_api`` serves the simulator's own HTTP control interface (see ``control_api``).
+
+    ``line`` picks the external addresses from ``state.LINES`` (``public``, ``ds-lite``,
+    ``cgnat``, ``private``); ``app_setup=False`` is a box without X_AVM-DE_AppSetup.
     """
 
     username: str = "admin"
@@ -97,12 +101,16 @@ class SimulatorConfig:
     second_factor_attempts: int = 5
     second_factor_block_seconds: float = 600.0
     control_api: bool = False
+    line: str = "public"
+    app_setup: bool = True
 
     def __post_init__(self) -> None:
         """Fail at construction rather than with a confusing box later."""
         object.__setattr__(self, "protected_actions", frozenset(self.protected_actions))
         self.check_protected(self.protected_actions)
         parse_methods(self.second_factor_methods)
+        if self.line not in LINES:
+            raise ValueError(f"line must be one of {tuple(LINES)}")
         if self.second_factor_attempts < 1:
             raise ValueError("second_factor_attempts must be at least 1")
         if self.profile not in PROFILES:

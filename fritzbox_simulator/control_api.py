@@ -9,10 +9,12 @@ request log. ``GET /simulator/status`` reads; every other operation is ``POST
     curl -X POST 'http://127.0.0.1:49000/simulator/dial?code=*11234'
     curl -X POST 'http://127.0.0.1:49000/simulator/protect?actions=SetEnable,SetConfig'
     curl -X POST 'http://127.0.0.1:49000/simulator/fault?name=malformed_xml&on=1'
+    curl -X POST 'http://127.0.0.1:49000/simulator/line?profile=ds-lite'
 
 Operations (hyphens or underscores): ``status``, ``press-button``, ``dial`` (``code``),
 ``fail-second-factor``, ``protect`` (``actions``: comma-separated, empty for none),
-``fault`` (``name``, ``on``), ``advance`` (``seconds``). Answers are JSON,
+``fault`` (``name``, ``on``), ``line`` (``profile``, ``ipv4``, ``ipv6``), ``myfritz``
+(``enabled``, ``name``), ``advance`` (``seconds``). Answers are JSON,
 ``{"ok": true, ...}``, or ``{"ok": false, "error": "..."}`` with status 400, 404 or 405.
 ``apply`` runs one operation without HTTP, for other control channels.
 """
@@ -98,6 +100,12 @@ def status(sim: FritzBoxSimulator, _params: Mapping[str, Any]) -> dict[str, Any]
             "unconfirmed_starts": second_factor.unconfirmed_starts,
         },
         "protected_actions": sorted(sim.protected_actions),
+        "line": {
+            "external_ipv4": sim.state.external_ipv4,
+            "external_ipv6": sim.state.external_ipv6,
+            "myfritz_enabled": sim.state.myfritz_enabled,
+            "myfritz_dyndns_name": sim.state.myfritz_dyndns_name,
+        },
         "faults": {name: getattr(faults, name) for name in BOOLEAN_FAULTS}
         | {"latency": faults.latency},
     }
@@ -140,6 +148,29 @@ def fault(sim: FritzBoxSimulator, params: Mapping[str, Any]) -> dict[str, Any]:
     return {"faults": status(sim, params)["faults"]}
 
 
+def line(sim: FritzBoxSimulator, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Switch the line (``profile``), then set ``ipv4``/``ipv6`` if given ("" for none)."""
+    try:
+        if "profile" in params:
+            sim.set_line(_text(params, "profile"))
+        ipv4, ipv6 = params.get("ipv4"), params.get("ipv6")
+        sim.set_external_addresses(
+            None if ipv4 is None else str(ipv4), None if ipv6 is None else str(ipv6)
+        )
+    except ValueError as err:
+        raise ControlError(str(err)) from None
+    return {"line": status(sim, params)["line"]}
+
+
+def myfritz(sim: FritzBoxSimulator, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Switch MyFRITZ! on or off (``enabled``) and set its DynDNS ``name``."""
+    state = sim.state
+    state.myfritz_enabled = _flag(params, "enabled", default=state.myfritz_enabled)
+    if "name" in params:
+        state.myfritz_dyndns_name = _text(params, "name")
+    return {"line": status(sim, params)["line"]}
+
+
 def advance(sim: FritzBoxSimulator, params: Mapping[str, Any]) -> dict[str, Any]:
     """Move the simulator clock forward."""
     sim.advance(_seconds(params, "seconds"))
@@ -153,6 +184,8 @@ OPERATIONS: dict[str, Operation] = {
     "fail_second_factor": fail_second_factor,
     "protect": protect,
     "fault": fault,
+    "line": line,
+    "myfritz": myfritz,
     "advance": advance,
 }
 

@@ -156,11 +156,13 @@ ROOT_DEVICE = Device(
 )
 
 
-def walk_services(device: Device = ROOT_DEVICE) -> Iterator[Service]:
-    """Every service of ``device`` and its nested devices, depth first."""
-    yield from device.services
+def walk_services(
+    device: Device = ROOT_DEVICE, omit: frozenset[str] = frozenset()
+) -> Iterator[Service]:
+    """Every service of ``device`` and its nested devices, depth first, but those in ``omit``."""
+    yield from (service for service in device.services if service.name not in omit)
     for child in device.devices:
-        yield from walk_services(child)
+        yield from walk_services(child, omit)
 
 
 def sub_device_udn(root_udn: str, device: Device) -> str:
@@ -168,7 +170,7 @@ def sub_device_udn(root_udn: str, device: Device) -> str:
     return f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{root_udn}/{device.kind}')}"
 
 
-def _render_device(device: Device, udn: str, root_udn: str) -> str:
+def _render_device(device: Device, udn: str, root_udn: str, omit: frozenset[str]) -> str:
     services = "".join(
         "<service>\n"
         f"<serviceType>{s.service_type}</serviceType>\n"
@@ -178,9 +180,11 @@ def _render_device(device: Device, udn: str, root_udn: str) -> str:
         f"<SCPDURL>{s.scpd_url}</SCPDURL>\n"
         "</service>\n"
         for s in device.services
+        if s.name not in omit
     )
     children = "".join(
-        _render_device(child, sub_device_udn(root_udn, child), root_udn) for child in device.devices
+        _render_device(child, sub_device_udn(root_udn, child), root_udn, omit)
+        for child in device.devices
     )
     device_list = f"<deviceList>\n{children}</deviceList>\n" if children else ""
     return (
@@ -201,8 +205,8 @@ def _render_device(device: Device, udn: str, root_udn: str) -> str:
     )
 
 
-def render_description(udn: str, firmware: Firmware) -> bytes:
-    """``tr64desc.xml`` for a box with root UDN ``udn`` running ``firmware``."""
+def render_description(udn: str, firmware: Firmware, omit: frozenset[str] = frozenset()) -> bytes:
+    """``tr64desc.xml`` for a box with root UDN ``udn`` running ``firmware``, less ``omit``."""
     return (
         '<?xml version="1.0"?>\n'
         f'<root xmlns="{DEVICE_NAMESPACE}">\n'
@@ -212,6 +216,6 @@ def render_description(udn: str, firmware: Firmware) -> bytes:
         f"<Minor>{firmware.minor}</Minor>\n<Patch>{firmware.patch}</Patch>\n"
         f"<Buildnumber>{firmware.build}</Buildnumber>\n<Display>{firmware.display}</Display>\n"
         "</systemVersion>\n"
-        f"{_render_device(ROOT_DEVICE, udn, udn)}"
+        f"{_render_device(ROOT_DEVICE, udn, udn, omit)}"
         "</root>\n"
     ).encode()

@@ -261,3 +261,25 @@ def auth_scpd() -> Scpd:
             StateVariable("Methods", default=""),
         ),
     )
+
+
+def app_setup_scpd() -> Scpd:
+    """X_AVM-DE_AppSetup with the one action the simulator serves, named as on a 7590."""
+    names = (
+        "SubnetMask",
+        "IPAddress",
+        "ExternalIPAddress",
+        "ExternalIPv6Address",
+        "RemoteAccessDDNSEnabled",
+        "RemoteAccessDDNSDomain",
+        "MyFritzEnabled",
+        "MyFritzDynDNSName",
+    )
+    booleans = {"RemoteAccessDDNSEnabled", "MyFritzEnabled"}
+    return Scpd(
+        (Action("GetAppRemoteInfo", tuple(_out(name) for name in names)),),
+        tuple(
+            StateVariable(name, "boolean", "0") if name in booleans else StateVariable(name)
+            for name in names
+        ),
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import replace
+import ipaddress
 import logging
 import random
 import socket
@@ -17,7 +18,8 @@ from typing import TYPE_CHECKING, Self
 
 from aiohttp import web
 
-from . import auth, control_api, device_info, remote_access
+from . import app_setup, auth, control_api, device_info, remote_access
+from .app_setup import AppSetupService
 from .auth import AuthService
 from .clock import SimClock
 from .config import MODEL_NAME, SimulatorConfig
@@ -67,6 +69,7 @@ class FritzBoxSimulator:
         self._serial = AVM_MAC_PREFIX + f"{self._rng.getrandbits(24):06X}"
         self._udn = config.udn or f"uuid:739f2409-bccb-40e7-8e6c-{self._serial}"
         self._state = BoxState.with_users(config.initial_users())
+        self._state.set_line(config.line)
         self._faults = config.faults.copy()
         self._log = RequestLog()
         self._authenticator = DigestAuthenticator(self._clock, config.nonce_lifetime)
@@ -121,23 +124,24 @@ class FritzBoxSimulator:
             security_port=lambda: self._tls_port or DEFAULT_SECURITY_PORT,
         )
         remote = RemoteAccessService(self._state, self._clock, self._rng, self.config)
-        return Dispatcher(
-            {
-                device_info.SERVICE_TYPE: info.implementation(),
-                remote_access.SERVICE_TYPE: remote.implementation(),
-                auth.SERVICE_TYPE: AuthService(self._second_factor).implementation(),
-            },
-            self._second_factor,
-        )
+        implementations = {
+            device_info.SERVICE_TYPE: info.implementation(),
+            remote_access.SERVICE_TYPE: remote.implementation(),
+            auth.SERVICE_TYPE: AuthService(self._second_factor).implementation(),
+        }
+        if self.config.app_setup:
+            implementations[app_setup.SERVICE_TYPE] = AppSetupService(self._state).implementation()
+        return Dispatcher(implementations, self._second_factor)
 
     async def _control(self, request: web.BaseRequest) -> web.Response:
         return await control_api.handle(self, request)
 
     def _build_endpoints(self, dispatcher: Dispatcher) -> BoxEndpoints:
-        services = tuple(walk_services())
+        omit = frozenset() if self.config.app_setup else frozenset({app_setup.SERVICE_NAME})
+        services = tuple(walk_services(omit=omit))
         documents: dict[str, bytes] = {}
         if self.config.tr064_enabled:
-            documents[DESCRIPTION_PATH] = render_description(self._udn, self.config.firmware)
+            documents[DESCRIPTION_PATH] = render_description(self._udn, self.config.firmware, omit)
         for service in services:
             documents[service.scpd_url] = render_scpd(dispatcher.scpd(service.service_type))
         version = self.config.firmware.display
@@ -319,6 +323,22 @@ class FritzBoxSimulator:
         self._clock.advance(seconds)
         self._tick()
         self._wake.set()
+
+    # -- the internet line ------------------------------------------------------------------
+
+    def set_line(self, line: str) -> None:
+        """Switch to the external addresses of ``line`` (``public``, ``ds-lite``, ``cgnat``, …)."""
+        self._state.set_line(line)
+
+    def set_external_addresses(self, ipv4: str | None = None, ipv6: str | None = None) -> None:
+        """Set either external address ("" for none); ValueError for anything but an address."""
+        for value, version in ((ipv4, 4), (ipv6, 6)):
+            if value and ipaddress.ip_address(value).version != version:
+                raise ValueError(f"not an IPv{version} address: {value!r}")
+        if ipv4 is not None:
+            self._state.external_ipv4 = ipv4
+        if ipv6 is not None:
+            self._state.external_ipv6 = ipv6
 
     # -- the second factor -----------------------------------------------------------------
 

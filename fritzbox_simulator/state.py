@@ -15,6 +15,15 @@ if TYPE_CHECKING:
 MODES_UPDATING_IPV4 = frozenset({"ddns_v4", "ddns_both", "ddns_together", "ddns_both_together"})
 MODES_UPDATING_IPV6 = frozenset({"ddns_v6", "ddns_both", "ddns_together", "ddns_both_together"})
 
+#: External (IPv4, IPv6) addresses per kind of internet line: a public IPv4 address, DS-Lite
+#: (no IPv4 of its own), carrier-grade NAT (100.64.0.0/10) and a box behind another router.
+LINES: dict[str, tuple[str, str]] = {
+    "public": ("84.152.23.17", "2003:c2:e70f:5a00:3a10:d5ff:fe4b:9c21"),
+    "ds-lite": ("", "2a02:8108:1a40:3e00:3a10:d5ff:fe4b:9c21"),
+    "cgnat": ("100.72.14.203", "2a02:8108:1a40:3e00:3a10:d5ff:fe4b:9c21"),
+    "private": ("192.168.1.20", ""),
+}
+
 
 @dataclass(slots=True)
 class DDNSState:
@@ -80,11 +89,24 @@ class BoxState:
     lets_encrypt_ready_at: float | None = None
     ddns: DDNSState = field(default_factory=DDNSState)
     provisioning_code: str = ""
+    lan_ipv4: str = "192.168.178.1"
+    lan_subnet_mask: str = "255.255.255.0"
+    #: The line's addresses as seen from the internet; empty when the line has none.
+    external_ipv4: str = LINES["public"][0]
+    external_ipv6: str = LINES["public"][1]
+    myfritz_enabled: bool = False
+    myfritz_dyndns_name: str = ""
 
     @classmethod
     def with_users(cls, users: tuple[BoxUser, ...]) -> BoxState:
         """Make a fresh box state whose user list holds ``users``."""
         return cls(users={user.name: user for user in users})
+
+    def set_line(self, line: str) -> None:
+        """Take the external addresses of a line from ``LINES``; ValueError for others."""
+        if line not in LINES:
+            raise ValueError(f"unknown line {line!r}; known: {', '.join(LINES)}")
+        self.external_ipv4, self.external_ipv6 = LINES[line]
 
     def anyone_with_internet_access(self) -> bool:
         """Whether SetEnable(1) can open the HTTPS port at all."""

@@ -20,11 +20,13 @@ REMOTE = "urn:dslforum-org:service:X_AVM-DE_RemoteAccess:1"
 DEVICE_INFO = "urn:dslforum-org:service:DeviceInfo:1"
 TIME = "urn:dslforum-org:service:Time:1"
 AUTH = "urn:dslforum-org:service:X_AVM-DE_Auth:1"
+APP_SETUP = "urn:dslforum-org:service:X_AVM-DE_AppSetup:1"
 CONTROL = {
     REMOTE: "/upnp/control/x_remote",
     DEVICE_INFO: "/upnp/control/deviceinfo",
     TIME: "/upnp/control/time",
     AUTH: "/upnp/control/x_auth",
+    APP_SETUP: "/upnp/control/x_appsetup",
 }
 USERNAME = "admin"
 PASSWORD = DEFAULT_PASSWORD
