@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from fritzbox_simulator import BoxUser, SimulatorConfig
-from fritzbox_simulator.soap import parse_request
+from fritzbox_simulator.soap import SoapParseError, parse_request
 
 from .helpers import AUTH, REMOTE, USERNAME, call, envelope, parse_document
 
@@ -473,3 +473,14 @@ async def test_a_failing_action_spends_the_token(
     retry = await call(session, sim, "SetConfig", WRITES["SetConfig"], token=token)
     assert retry.error_code == 866
     assert sim.state.remote_access_username == ""
+
+
+def test_header_token_parsing() -> None:
+    body = envelope(REMOTE, "SetEnable", ENABLE, token=" abc123 ")
+    assert parse_request(body).token == "abc123"
+    assert parse_request(envelope(REMOTE, "SetEnable", ENABLE)).token is None
+    other = envelope(REMOTE, "SetEnable", ENABLE, token="abc123", token_namespace="urn:x")
+    assert parse_request(other).token is None
+    twice = body.replace(b"</s:Header>", b'<avm:token xmlns:avm="avm.de">x</avm:token></s:Header>')
+    with pytest.raises(SoapParseError, match="more than one token"):
+        parse_request(twice)
