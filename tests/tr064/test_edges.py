@@ -11,6 +11,7 @@ from aiohttp import web
 import pytest
 
 from custom_components.fritzbox_remote_access.tr064 import (
+    Confirmation,
     DDNSMode,
     FritzBoxRemoteAccess,
     TR064ActionFailedError,
@@ -18,11 +19,14 @@ from custom_components.fritzbox_remote_access.tr064 import (
     TR064InvalidArgumentError,
     TR064LoginBlockedError,
     TR064MalformedResponseError,
+    TR064SecondFactorRequiredError,
     TR064UnsupportedError,
 )
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+
+    from custom_components.fritzbox_remote_access.tr064 import SecondFactorChallenge
 
 RA = "urn:dslforum-org:service:X_AVM-DE_RemoteAccess:1"
 SECRET = "Scripted-Secret-42"
@@ -147,6 +151,22 @@ async def test_missing_remote_access_service(
     with pytest.raises(TR064UnsupportedError, match="X_AVM-DE_RemoteAccess"):
         await client.connect()
     assert [path for _, path, _ in scripted.seen] == ["/tr64desc.xml"]
+
+
+async def test_866_without_auth_service_is_raised_as_it_is(
+    scripted: ScriptedBox, client: FritzBoxRemoteAccess
+) -> None:
+    scripted.answers["/upnp/control/x_remote"] = (500, fault(866, "second factor required"))
+    called: list[SecondFactorChallenge] = []
+    with pytest.raises(TR064SecondFactorRequiredError):
+        await client.set_enable(True, confirmation=Confirmation(called.append, timeout=30))
+    assert called == []
+    assert await client.second_factor_enabled() is None
+    assert [path for _, path, _ in scripted.seen] == [
+        "/tr64desc.xml",
+        "/x_remoteSCPD.xml",
+        "/upnp/control/x_remote",
+    ]
 
 
 async def test_missing_device_info_service(

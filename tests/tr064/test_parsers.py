@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from custom_components.fritzbox_remote_access.tr064 import (
+    DDNS_TOGETHER_SPELLINGS,
+    AuthMethod,
+    AuthState,
     DDNSMode,
     DDNSStatus,
     LetsEncryptState,
@@ -17,8 +20,10 @@ from custom_components.fritzbox_remote_access.tr064.description import (
     parse_scpd,
 )
 from custom_components.fritzbox_remote_access.tr064.models import (
+    auth_process_from,
     box_info_from,
     ddns_info_from,
+    parse_auth_methods,
     parse_bool,
     parse_int,
     remote_access_info_from,
@@ -189,6 +194,18 @@ def test_envelope_escapes_values_and_round_trips() -> None:
     assert soap_action_header(RA, "SetConfig") == f'"{RA}#SetConfig"'
 
 
+def test_envelope_carries_the_token_in_the_header() -> None:
+    body = build_envelope(RA, "SetEnable", {"NewEnabled": "1"}, token="t<k&n")
+    assert (
+        b'<s:Header><avm:token xmlns:avm="avm.de" s:mustUnderstand="1">t&lt;k&amp;n</avm:token>'
+        b"</s:Header><s:Body>" in body
+    )
+    root = parse_xml(body)
+    assert [element.tag for element in root] == ["Header", "Body"]
+    assert root[0][0].text == "t<k&n"
+    assert b"Header" not in build_envelope(RA, "SetEnable", {"NewEnabled": "1"})
+
+
 def test_xml_safe_check() -> None:
     assert is_xml_safe("ä <&> ]]> \t\n")
     assert not is_xml_safe("a\x00b")
@@ -300,6 +317,52 @@ def test_ddns_mode_normalisation(text: str, mode: DDNSMode) -> None:
 def test_unknown_ddns_mode_is_malformed() -> None:
     with pytest.raises(TR064MalformedResponseError):
         DDNSMode.from_box("ddns_v5")
+
+
+@pytest.mark.parametrize("text", [*DDNS_TOGETHER_SPELLINGS, " DDNS_Together "])
+def test_user_may_write_either_together_spelling(text: str) -> None:
+    assert DDNSMode.from_user(text) is DDNSMode.TOGETHER
+    assert DDNSMode.TOGETHER.spellings == DDNS_TOGETHER_SPELLINGS
+    assert DDNSMode.V6.spellings == ("ddns_v6",)
+
+
+@pytest.mark.parametrize("text", ["", "ddns_v5", "together"])
+def test_unknown_user_mode_is_a_value_error(text: str) -> None:
+    with pytest.raises(ValueError, match="Unknown DDNS mode"):
+        DDNSMode.from_user(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "methods", "phone_code"),
+    [
+        ("button,dtmf;*11234", (AuthMethod.BUTTON, AuthMethod.PHONE), "*11234"),
+        ("googleauth", (AuthMethod.APP,), None),
+        (" dtmf;*1#2 , button ", (AuthMethod.PHONE, AuthMethod.BUTTON), "*1#2"),
+        ("button,fingerprint;x,button", (AuthMethod.BUTTON,), None),
+        ("dtmf", (AuthMethod.PHONE,), None),
+        ("", (), None),
+    ],
+)
+def test_auth_methods(text: str, methods: tuple[AuthMethod, ...], phone_code: str | None) -> None:
+    assert parse_auth_methods(text) == (methods, phone_code)
+
+
+def test_auth_states() -> None:
+    assert [AuthState.from_box(state.value.upper()) for state in AuthState] == list(AuthState)
+    with pytest.raises(TR064MalformedResponseError, match="confirmation state"):
+        AuthState.from_box("waiting")
+
+
+def test_auth_process_keeps_its_token_out_of_repr() -> None:
+    token = "0123456789abcdef0123456789abcdef"
+    process = auth_process_from(
+        {"NewToken": token, "NewState": "waitingforauth", "NewMethods": "button"}
+    )
+    assert process.token == token
+    assert process.state is AuthState.WAITING
+    assert token not in repr(process)
+    with pytest.raises(TR064MalformedResponseError, match="NewToken"):
+        auth_process_from({"NewState": "waitingforauth"})
 
 
 def test_lets_encrypt_state_normalisation() -> None:
