@@ -183,6 +183,15 @@ class HassClient:
         states: list[dict[str, Any]] = self.request("GET", "/api/states")
         return states
 
+    def entity_id_named(self, domain: str, name: str) -> str:
+        """Return the ``domain`` entity whose friendly name ends with the entity ``name``."""
+        for state in self.states():
+            entity_id = str(state["entity_id"])
+            friendly_name = str(state["attributes"].get("friendly_name", ""))
+            if entity_id.startswith(f"{domain}.") and friendly_name.endswith(f" {name}"):
+                return entity_id
+        raise HassApiError(f"no {domain} entity named {name!r}")
+
     def state(self, entity_id: str) -> dict[str, Any]:
         """Return an entity's current state object."""
         state: dict[str, Any] = self.request("GET", f"/api/states/{entity_id}")

@@ -14,15 +14,19 @@ import contextlib
 import json
 import os
 from pathlib import Path
+import shutil
 import signal
 import subprocess
 import sys
 import time
-from typing import IO
+from typing import IO, TYPE_CHECKING
 import urllib.request
 
 from .hass_api import DOMAIN, HassClient
-from .processes import die_with_parent
+from .processes import die_with_parent, free_port
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 REPO = Path(__file__).resolve().parents[1]
 INTEGRATION = REPO / "custom_components" / DOMAIN
@@ -184,3 +188,22 @@ class HassProcess:
         if not self.log_file.exists():
             return []
         return [line for line in self.log_file.read_text().splitlines() if INSTALL_MARK in line]
+
+
+@contextlib.contextmanager
+def running_hass(config_dir: Path, logs: Path) -> Iterator[HassProcess]:
+    """Run ``hass`` from a new ``config_dir`` on a free port until the block ends.
+
+    Its console output and, once it has stopped, its log are kept in the folder ``logs``.
+    """
+    process = HassProcess(config_dir, free_port())
+    process.prepare()
+    with (logs / "hass-output.log").open("wb") as output:
+        process.start(output)
+        try:
+            process.wait_until_answering()
+            yield process
+        finally:
+            process.stop()
+            if process.log_file.exists():
+                shutil.copyfile(process.log_file, logs / "home-assistant.log")

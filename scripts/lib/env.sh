@@ -4,15 +4,17 @@
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 USERLAND="$REPO/scripts/lib/debian-userland"
 MIN_PYTHON="3.14.2"
-LEGS=(current oldest)
+LEGS=(current oldest newest)
 
-# Two test legs, each its own venv: the Home Assistant we target, and the oldest one the
-# integration declares in hacs.json. FRA_LEG picks one for scripts/run; "current" by default.
+# Three test legs, each its own venv: the Home Assistant we target, the oldest one the
+# integration declares in hacs.json, and the newest release (which has no test harness yet).
+# FRA_LEG picks one for scripts/run; "current" by default.
 select_leg() {
     LEG=$1
     case "$LEG" in
         current) VENV="$REPO/.venv" REQUIREMENTS="$REPO/requirements_test.txt" ;;
         oldest) VENV="$REPO/.venv-oldest" REQUIREMENTS="$REPO/requirements_oldest.txt" ;;
+        newest) VENV="$REPO/.venv-newest" REQUIREMENTS="$REPO/requirements_newest.txt" ;;
         *) echo "unknown test leg '$LEG' (one of: ${LEGS[*]})" >&2; return 1 ;;
     esac
 }
@@ -52,6 +54,9 @@ setup_fingerprint() { cat "${SETUP_INPUTS[@]}" | sha256sum | cut -d' ' -f1; }
 venv_is_current() {
     [ -n "$(venv_runner)" ] && [ "$(cat "$VENV/.fra-setup" 2>/dev/null)" = "$(setup_fingerprint)" ]
 }
+
+# The Home Assistant version installed in the selected leg's venv.
+ha_version() { in_env python -c 'import homeassistant.const as c; print(c.__version__)'; }
 
 # Run a command with the venv first on PATH, wherever the venv's Python lives.
 in_env() {

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-import shutil
 from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
@@ -28,8 +27,7 @@ import pytest_socket
 
 from devtools.demo_box import DemoBox
 from devtools.develop import DEMO_NAME, DEMO_PASSWORD, DEMO_USER
-from devtools.hass_process import HassProcess
-from devtools.processes import free_port
+from devtools.hass_process import running_hass
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -40,6 +38,7 @@ if TYPE_CHECKING:
     from _pytest.reports import TestReport
 
     from devtools.hass_api import HassClient
+    from devtools.hass_process import HassProcess
 
 ARTIFACTS = REPO / "artifacts" / "e2e"
 DOCS_IMAGES = REPO / "docs" / "images"
@@ -82,17 +81,8 @@ def hass_process(
 ) -> Iterator[HassProcess]:
     """A real Home Assistant with a new configuration, answering on a free port."""
     pytest_socket.enable_socket()
-    process = HassProcess(tmp_path_factory.mktemp("ha-config"), free_port())
-    process.prepare()
-    with (artifacts / "hass-output.log").open("wb") as output:
-        process.start(output)
-        try:
-            process.wait_until_answering()
-            yield process
-        finally:
-            process.stop()
-            if process.log_file.exists():
-                shutil.copyfile(process.log_file, artifacts / "home-assistant.log")
+    with running_hass(tmp_path_factory.mktemp("ha-config"), artifacts) as process:
+        yield process
 
 
 @pytest.fixture(scope="module")

@@ -59,16 +59,6 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) ->
         time.sleep(0.25)
 
 
-def entity_id_named(hass: HassClient, name: str) -> str:
-    """The entity whose friendly name ends with the translated entity ``name``."""
-    for state in hass.states():
-        if state["entity_id"].split(".")[0] in ("sensor", "switch", "binary_sensor") and str(
-            state["attributes"].get("friendly_name", "")
-        ).endswith(f" {name}"):
-            return str(state["entity_id"])
-    pytest.fail(f"no entity named {name!r}")
-
-
 def open_device_page(page: Page, hass: HassClient) -> None:
     """Settings > Devices & services > the integration > its one device."""
     page.goto(f"{hass.url}/config/integrations/integration/{DOMAIN}")
@@ -198,7 +188,7 @@ def test_ddns_status_change_shows_after_refresh(page: Page, hass: HassClient, bo
 
     box.set("ddns.status_ipv4", "new address")
     # Instead of waiting for the next poll (30 s), ask for an update as Developer tools would.
-    entity_id = entity_id_named(hass, DDNS_STATUS_IPV4)
+    entity_id = hass.entity_id_named("sensor", DDNS_STATUS_IPV4)
     hass.call_service("homeassistant", "update_entity", {"entity_id": entity_id})
     assert hass.state(entity_id)["state"] == "new_address"
 
