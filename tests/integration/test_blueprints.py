@@ -146,6 +146,8 @@ async def test_blueprints_load(hass: HomeAssistant) -> None:
         for key, spec in blueprint.inputs.items():
             assert spec.get("name"), (path, key)
             selector.validate_selector(spec["selector"])
+            if "default" in spec:
+                selector.selector(spec["selector"])(spec["default"])
 
 
 def test_every_blueprint_is_exercised() -> None:
