@@ -22,6 +22,10 @@ SCAN_INTERVAL: Final = timedelta(seconds=30)
 LOGIN_BLOCKED_FIRST_PAUSE: Final = timedelta(minutes=1)
 LOGIN_BLOCKED_MAX_PAUSE: Final = timedelta(minutes=30)
 
+# How long a write waits for a person to confirm it on the box: time to walk to the box or a
+# phone, short enough that a dashboard's switch or an action call is not left hanging.
+CONFIRMATION_TIMEOUT: Final = 180.0
+
 ISSUE_INSUFFICIENT_RIGHTS: Final = "insufficient_rights"
 ISSUE_CERTIFICATE_MISMATCH: Final = "certificate_mismatch"
 

@@ -20,6 +20,11 @@ from .tr064 import (
     TR064LoginBlockedError,
     TR064MalformedResponseError,
     TR064PermissionError,
+    TR064SecondFactorBlockedError,
+    TR064SecondFactorBusyError,
+    TR064SecondFactorFailedError,
+    TR064SecondFactorRequiredError,
+    TR064SecondFactorTimeoutError,
     TR064UnsupportedError,
     TR064UPnPError,
 )
@@ -45,6 +50,11 @@ _PERMISSION_KEYS: Final[dict[Right, str]] = {
 
 # Checked in order: subclasses before their bases.
 _ERROR_KEYS: Final[tuple[tuple[type[TR064Error], str], ...]] = (
+    (TR064SecondFactorTimeoutError, "confirmation_timeout"),
+    (TR064SecondFactorBlockedError, "confirmation_blocked"),
+    (TR064SecondFactorBusyError, "confirmation_busy"),
+    (TR064SecondFactorFailedError, "confirmation_failed"),
+    (TR064SecondFactorRequiredError, "confirmation_required"),
     (TR064CertificateMismatchError, "certificate_mismatch"),
     (TR064ConnectionError, "cannot_connect"),
     (TR064AuthenticationError, "invalid_auth"),

@@ -12,6 +12,7 @@ from homeassistant.const import ATTR_CONFIG_ENTRY_ID, CONF_MODE, CONF_PASSWORD, 
 from homeassistant.core import HomeAssistant, ServiceCall, SupportsResponse, callback
 from homeassistant.helpers.service import async_get_config_entry, async_register_admin_service
 
+from .confirmation import Change, confirmed_write
 from .const import DOMAIN
 from .errors import Right
 from .helpers import box_errors
@@ -92,22 +93,24 @@ async def _async_set_ddns_config(call: ServiceCall) -> None:
     data = call.data
     if CONF_MODE in data:
         check_mode_offered(coordinator.capabilities, data[CONF_MODE])
-    await _ddns_settings(coordinator, data, coordinator.data.ddns)
-    async with box_errors(coordinator, right=Right.APP):
-        current = await client.get_ddns_info()
-    settings = await _ddns_settings(coordinator, data, current)
-    async with box_errors(coordinator, right=Right.SETTINGS):
-        await client.set_ddns_config(
-            enabled=settings.enabled,
-            provider_name=settings.provider_name,
-            update_url=settings.update_url,
-            server_ipv4=settings.server_ipv4,
-            server_ipv6=settings.server_ipv6,
-            domain=settings.domain,
-            username=settings.username,
-            password=data[CONF_PASSWORD],
-            mode=settings.mode,
-        )
+    async with confirmed_write(coordinator, Change.DDNS_CONFIG) as confirmation:
+        await _ddns_settings(coordinator, data, coordinator.data.ddns)
+        async with box_errors(coordinator, right=Right.APP):
+            current = await client.get_ddns_info()
+        settings = await _ddns_settings(coordinator, data, current)
+        async with box_errors(coordinator, right=Right.SETTINGS):
+            await client.set_ddns_config(
+                enabled=settings.enabled,
+                provider_name=settings.provider_name,
+                update_url=settings.update_url,
+                server_ipv4=settings.server_ipv4,
+                server_ipv6=settings.server_ipv6,
+                domain=settings.domain,
+                username=settings.username,
+                password=data[CONF_PASSWORD],
+                mode=settings.mode,
+                confirmation=confirmation,
+            )
     await coordinator.async_refresh()
 
 
@@ -132,19 +135,26 @@ async def _async_set_remote_access_user(call: ServiceCall) -> None:
     data = call.data
     password: str = data[CONF_PASSWORD]
     remote_access_settings(data, coordinator.data.remote_access)
-    async with box_errors(coordinator, right=Right.APP):
-        current = await client.get_info()
-    enabled, port, username = remote_access_settings(data, current)
-    # GetInfo names the user who has configuration rights from the internet already: for
-    # that name, 820 can only mean the password.
-    meaning_820 = PASSWORD_REJECTED if username == current.username else USER_REJECTED
-    async with box_errors(
-        coordinator,
-        right=Right.SETTINGS,
-        upnp_keys={UPNP_INVALID_ARGS: PORT_REJECTED, UPNP_INTERNAL_ERROR: meaning_820},
-        placeholders={"port": str(port), "username": username},
-    ):
-        await client.set_config(enabled=enabled, port=port, username=username, password=password)
+    async with confirmed_write(coordinator, Change.REMOTE_ACCESS_USER) as confirmation:
+        async with box_errors(coordinator, right=Right.APP):
+            current = await client.get_info()
+        enabled, port, username = remote_access_settings(data, current)
+        # GetInfo names the user who has configuration rights from the internet already: for
+        # that name, 820 can only mean the password.
+        meaning_820 = PASSWORD_REJECTED if username == current.username else USER_REJECTED
+        async with box_errors(
+            coordinator,
+            right=Right.SETTINGS,
+            upnp_keys={UPNP_INVALID_ARGS: PORT_REJECTED, UPNP_INTERNAL_ERROR: meaning_820},
+            placeholders={"port": str(port), "username": username},
+        ):
+            await client.set_config(
+                enabled=enabled,
+                port=port,
+                username=username,
+                password=password,
+                confirmation=confirmation,
+            )
     if username == entry.data[CONF_USERNAME] and password != entry.data[CONF_PASSWORD]:
         # Home Assistant's own login got the new password: store it, and log in with it.
         call.hass.config_entries.async_update_entry(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
 
+from .confirmation import Change, confirmed_write
 from .entity import FritzRemoteAccessEntity
 from .errors import Right
 from .helpers import box_command
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
         FritzRemoteAccessCoordinator,
         FritzRemoteAccessData,
     )
-    from .tr064 import Capabilities, FritzBoxRemoteAccess
+    from .tr064 import Capabilities, Confirmation, FritzBoxRemoteAccess
 
 # Writes go to the box one at a time.
 PARALLEL_UPDATES = 1
@@ -35,9 +36,11 @@ class FritzRemoteAccessSwitchEntityDescription(SwitchEntityDescription):
     """How a switch reads and writes its setting."""
 
     is_on_fn: Callable[[FritzRemoteAccessData], bool | None]
-    set_fn: Callable[[FritzBoxRemoteAccess, bool], Awaitable[Any]]
+    set_fn: Callable[[FritzBoxRemoteAccess, bool, Confirmation], Awaitable[Any]]
     supported_fn: Callable[[Capabilities], bool]
     required_right: Right
+    # What switching on and off is called when the box wants it confirmed.
+    changes: tuple[Change, Change]
 
 
 SWITCHES: tuple[FritzRemoteAccessSwitchEntityDescription, ...] = (
@@ -45,18 +48,22 @@ SWITCHES: tuple[FritzRemoteAccessSwitchEntityDescription, ...] = (
         key="remote_access",
         translation_key="remote_access",
         is_on_fn=lambda data: data.remote_access.enabled,
-        set_fn=lambda client, on: client.set_enable(on),
+        set_fn=lambda client, on, confirmation: client.set_enable(on, confirmation=confirmation),
         supported_fn=lambda capabilities: capabilities.supports(ACTION_SET_ENABLE),
         required_right=Right.SETTINGS,
+        changes=(Change.REMOTE_ACCESS_OFF, Change.REMOTE_ACCESS_ON),
     ),
     FritzRemoteAccessSwitchEntityDescription(
         key="lets_encrypt",
         translation_key="lets_encrypt",
         entity_category=EntityCategory.CONFIG,
         is_on_fn=lambda data: data.remote_access.lets_encrypt_enabled,
-        set_fn=lambda client, on: client.set_lets_encrypt_enable(on),
+        set_fn=lambda client, on, confirmation: client.set_lets_encrypt_enable(
+            on, confirmation=confirmation
+        ),
         supported_fn=lambda capabilities: capabilities.lets_encrypt,
         required_right=Right.APP,
+        changes=(Change.LETS_ENCRYPT_OFF, Change.LETS_ENCRYPT_ON),
     ),
 )
 
@@ -104,4 +111,6 @@ class FritzRemoteAccessSwitch(FritzRemoteAccessEntity, SwitchEntity):
 
     @box_command
     async def _async_set(self, on: bool) -> None:
-        await self.entity_description.set_fn(self.coordinator.client, on)
+        description = self.entity_description
+        async with confirmed_write(self.coordinator, description.changes[on]) as confirmation:
+            await description.set_fn(self.coordinator.client, on, confirmation)

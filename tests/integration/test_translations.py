@@ -23,6 +23,7 @@ import yaml
 from custom_components.fritzbox_remote_access import (
     binary_sensor,
     config_flow,
+    confirmation,
     const,
     errors,
     repairs,
@@ -212,7 +213,16 @@ def _service_keys() -> set[str]:
 
 
 def used_keys() -> set[str]:
-    return _config_keys() | _entity_keys() | _exception_keys() | _issue_keys() | _service_keys()
+    # "common": the texts of the confirmation notification, looked up by confirmation.py.
+    common = {f"common.{key}" for key in confirmation.TEXT_KEYS}
+    return (
+        _config_keys()
+        | _entity_keys()
+        | _exception_keys()
+        | _issue_keys()
+        | _service_keys()
+        | common
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
