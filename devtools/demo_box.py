@@ -1,10 +1,12 @@
 """The simulated FRITZ!Box of the demo (scripts/develop) and of the browser tests (tests/e2e).
 
 Run as a program it starts ``fritzbox_simulator`` with a lived-in state (Dynamic DNS set up and
-updated, remote access off), writes one JSON line with its address to stdout, then answers JSON
-lines on stdin: ``{"op": "get", "path": "ddns.status_ipv4"}`` or
+updated, remote access off) and its HTTP control interface (``control_url``: press the button,
+dial the code), writes one JSON line with its address to stdout, then answers JSON lines on
+stdin: ``{"op": "get", "path": "ddns.status_ipv4"}`` or
 ``{"op": "set", "path": "remote_access_enabled", "value": true}`` (paths into ``sim.state``).
 It stops on SIGINT, SIGTERM or when stdin closes, so it never outlives whoever started it.
+With ``--confirm`` every write to the box's remote-access settings waits for its second factor.
 
 It is a process of its own because the tests' process blocks sockets (pytest-socket), which a
 server in that process would trip over whenever Home Assistant polls it between two tests.
@@ -22,6 +24,8 @@ import signal
 import subprocess
 import sys
 from typing import IO, TYPE_CHECKING, Any, Self
+import urllib.parse
+import urllib.request
 
 from .processes import die_with_parent
 
@@ -64,10 +68,16 @@ def apply_command(state: object, command: dict[str, Any]) -> dict[str, Any]:
 async def serve(args: argparse.Namespace) -> None:
     """Run the box until a signal arrives or stdin closes."""
     from fritzbox_simulator import FritzBoxSimulator, SimulatorConfig  # noqa: PLC0415
+    from fritzbox_simulator.control_api import PREFIX as CONTROL_PREFIX  # noqa: PLC0415
 
     sim = FritzBoxSimulator(
         SimulatorConfig(
-            username=args.username, password=args.password, profile="modern", seed=args.seed
+            username=args.username,
+            password=args.password,
+            profile="modern",
+            seed=args.seed,
+            confirm=args.confirm,
+            control_api=True,
         )
     )
     ddns = sim.state.ddns
@@ -99,6 +109,10 @@ async def serve(args: argparse.Namespace) -> None:
             "udn": sim.udn,
             "username": args.username,
             "password": args.password,
+            "control_url": f"{sim.url}{CONTROL_PREFIX}",
+            "protected_actions": sorted(sim.protected_actions),
+            "second_factor_methods": sim.second_factor.methods,
+            "phone_code": sim.second_factor.phone_code,
         }
     )
 
@@ -129,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--username", default=DEMO_USERNAME)
     parser.add_argument("--password", default=DEMO_PASSWORD)
     parser.add_argument("--seed", type=int, default=DEMO_SEED)
+    parser.add_argument(
+        "--confirm", action="store_true", help="every write needs the second factor"
+    )
     args = parser.parse_args(argv)
     try:
         asyncio.run(serve(args))
@@ -149,10 +166,13 @@ class DemoBox:
         *,
         port: int = 0,
         password: str = DEMO_PASSWORD,
+        confirm: bool = False,
         stderr: IO[bytes] | int | None = None,
     ) -> None:
         """Describe the box; ``start`` runs it."""
         self._args = ["--port", str(port), "--password", password]
+        if confirm:
+            self._args.append("--confirm")
         self._stderr = stderr
         self._process: subprocess.Popen[str] | None = None
         self.info: dict[str, Any] = {}
@@ -201,6 +221,16 @@ class DemoBox:
     def set(self, path: str, value: Any) -> Any:
         """Change a field of the box's state, e.g. ``ddns.status_ipv4``."""
         return self._call({"op": "set", "path": path, "value": value})
+
+    def control(self, operation: str, **params: str) -> dict[str, Any]:
+        """Run an operation of the box's HTTP control interface, e.g. ``press-button``."""
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        request = urllib.request.Request(  # noqa: S310  # the box's own http:// URL
+            f"{self.info['control_url']}{operation}{query}", method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            answer: dict[str, Any] = json.loads(response.read())
+        return answer
 
     def stop(self, timeout: float = 10.0) -> None:
         """Close the control channel (the box stops), then make sure it is gone."""

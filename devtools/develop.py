@@ -13,6 +13,7 @@ import shutil
 import signal
 import sys
 import time
+from typing import Any
 
 from .demo_box import DemoBox
 from .hass_api import HassApiError
@@ -38,6 +39,21 @@ def _check_ports(*ports: int) -> None:
             )
 
 
+def _confirmation_lines(info: dict[str, Any]) -> list[str]:
+    """How to confirm a change on the box, when it wants confirmations."""
+    if not info["protected_actions"]:
+        return []
+    control = info["control_url"]
+    lines = [
+        "  confirmation     on: the box wants every change confirmed (second factor);",
+        "                   flip Remote access, read the notification, then, in another terminal,",
+        f"  press the button curl -X POST {control}press-button",
+    ]
+    if code := info["phone_code"]:
+        lines.append(f"  or dial {code:<8} curl -X POST '{control}dial?code={code}'")
+    return lines
+
+
 def develop(args: argparse.Namespace) -> int:
     """Run the demo until Ctrl-C; see the module docstring."""
     config_dir = Path(args.config).resolve()
@@ -50,7 +66,7 @@ def develop(args: argparse.Namespace) -> int:
         shutil.rmtree(config_dir)
     hass.prepare()
     api = hass.client()
-    box = DemoBox(port=args.box_port)
+    box = DemoBox(port=args.box_port, confirm=args.confirm)
     try:
         info = box.start()
         _say(f"develop: simulated FRITZ!Box at {info['url']} (user {info['username']})")
@@ -75,6 +91,7 @@ def develop(args: argparse.Namespace) -> int:
             f"  integration      {added}:",
             "                   Settings > Devices & services > FRITZ!Box Remote Access",
         ]
+        banner.extend(_confirmation_lines(info))
         if installs := hass.installs_at_start():
             banner.append("  WARNING          Home Assistant pip-installed at start:")
             banner.extend(f"                   {line}" for line in installs)
@@ -113,6 +130,11 @@ def main() -> int:
     )
     parser.add_argument(
         "--reset", action="store_true", help="start from a new configuration folder"
+    )
+    parser.add_argument(
+        "--confirm",
+        action="store_true",
+        help="the box wants every change confirmed on the box (its second factor)",
     )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _terminate)

@@ -9,10 +9,10 @@ The Home Assistant test plugin blocks sockets before every test; the fixtures li
 this process (``enable_socket``) when they start things, and every test does through
 ``socket_enabled``. Nothing listens in this process, so the block cannot bite between tests.
 
-Screenshots and the logs of Home Assistant and the box land in artifacts/e2e/ (git-ignored);
-Home Assistant's configuration lives in a temporary folder of the run, so that two runs at the
-same time (two terminals, say) do not meet. ``FRA_UPDATE_SCREENSHOTS=1`` also refreshes the
-README's picture in docs/images/.
+Screenshots land in artifacts/e2e/ (git-ignored), the logs of Home Assistant and the box in a
+folder per test module there. Home Assistant's configuration lives in a temporary folder of the
+run, so that two runs at the same time (two terminals, say) do not meet.
+``FRA_UPDATE_SCREENSHOTS=1`` also refreshes the README's pictures in docs/images/.
 """
 
 from __future__ import annotations
@@ -68,20 +68,30 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="module")
-def box(artifacts: Path) -> Iterator[DemoBox]:
-    """The simulated FRITZ!Box, on a free port."""
+def logs(artifacts: Path, request: pytest.FixtureRequest) -> Path:
+    """artifacts/e2e/<test module>/: the logs of that module's Home Assistant and box."""
+    folder = artifacts / str(request.module.__name__).rpartition(".")[2]
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def box(logs: Path, request: pytest.FixtureRequest) -> Iterator[DemoBox]:
+    """The simulated box on a free port; it wants confirmations if the module sets BOX_CONFIRM."""
     pytest_socket.enable_socket()
-    with (artifacts / "box.log").open("wb") as log, DemoBox(port=0, stderr=log) as demo_box:
+    confirm = getattr(request.module, "BOX_CONFIRM", False)
+    with (
+        (logs / "box.log").open("wb") as log,
+        DemoBox(port=0, confirm=confirm, stderr=log) as demo_box,
+    ):
         yield demo_box
 
 
 @pytest.fixture(scope="module")
-def hass_process(
-    artifacts: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[HassProcess]:
+def hass_process(logs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HassProcess]:
     """A real Home Assistant with a new configuration, answering on a free port."""
     pytest_socket.enable_socket()
-    with running_hass(tmp_path_factory.mktemp("ha-config"), artifacts) as process:
+    with running_hass(tmp_path_factory.mktemp("ha-config"), logs) as process:
         yield process
 
 
