@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     )
     from .tr064 import Capabilities, Confirmation, FritzBoxRemoteAccess
 
-# Writes go to the box one at a time.
-PARALLEL_UPDATES = 1
+# Writes go to the box one at a time through the box's WriteGate (guard.py), which also refuses
+# a write at once while another waits for confirmation; a platform semaphore would queue it.
+PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)

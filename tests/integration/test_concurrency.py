@@ -111,7 +111,7 @@ async def test_switch_toggles_while_polling(
     assert box.log.count(action="SetLetsEncryptEnable") == sum(
         e == LETS_ENCRYPT for e, _ in commands
     )
-    # Writes go out one at a time, in the order given (PARALLEL_UPDATES = 1): the last wins.
+    # Writes go out one at a time, in the order given (the box's write gate): the last wins.
     last = {entity_id: service == SERVICE_TURN_ON for entity_id, service in commands}
     assert box.state.remote_access_enabled is last[REMOTE_ACCESS]
     assert box.state.lets_encrypt_enabled is last[LETS_ENCRYPT]
@@ -124,9 +124,9 @@ async def test_service_actions_while_polling(
 ) -> None:
     """10 set_remote_access_user and 10 set_ddns_config calls at once, while polling.
 
-    Service actions are not serialised: each reads the box, writes, and refreshes, all
-    interleaved. The box must end in exactly one command's settings, complete and unmixed
-    (the one it carried out last), and the integration must show that state.
+    Each takes the box's write turn for its read and write; refreshes and polls interleave.
+    The box must end in exactly one command's settings, complete and unmixed (the one it
+    carried out last), and the integration must show that state.
     """
     coordinator = init_integration.runtime_data
     entry_id = init_integration.entry_id
