@@ -113,10 +113,7 @@ async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
     if length is not None and length > MAX_RESPONSE_BYTES:
         response.close()
         raise TR064MalformedResponseError(f"Response of {length} bytes exceeds the limit")
-    if length is not None and hdrs.CONTENT_ENCODING not in response.headers:
-        # aiohttp reads exactly Content-Length bytes, checked above: one read is enough.
-        # A compressed body's length says nothing about its size unpacked: read in chunks.
-        return await response.read()
+    # Read in chunks even with a known length: a compressed body may unpack to far more.
     body = bytearray()
     async for chunk in response.content.iter_chunked(READ_CHUNK_BYTES):
         body += chunk
