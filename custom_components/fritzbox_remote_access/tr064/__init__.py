@@ -35,6 +35,7 @@ from .exceptions import (
     TR064UPnPError,
 )
 from .models import (
+    AppRemoteInfo,
     AuthMethod,
     AuthState,
     BoxInfo,
@@ -62,6 +63,7 @@ __all__ = [
     "UPNP_ACTION_NOT_AUTHORIZED",
     "UPNP_INTERNAL_ERROR",
     "UPNP_INVALID_ARGS",
+    "AppRemoteInfo",
     "AuthMethod",
     "AuthState",
     "BoxInfo",

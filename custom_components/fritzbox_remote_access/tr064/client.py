@@ -8,6 +8,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from .const import (
+    ACTION_GET_APP_REMOTE_INFO,
     ACTION_GET_DDNS_INFO,
     ACTION_GET_DDNS_PROVIDERS,
     ACTION_GET_INFO,
@@ -19,6 +20,7 @@ from .const import (
     ARG_MODE,
     AUTH_POLL_INTERVAL,
     AUTH_STOP_TIMEOUT,
+    DEFAULT_APP_SETUP_CONTROL_URL,
     DEFAULT_AUTH_CONTROL_URL,
     DEFAULT_DEVICE_INFO_CONTROL_URL,
     DEFAULT_REMOTE_ACCESS_CONTROL_URL,
@@ -26,6 +28,7 @@ from .const import (
     DEFAULT_TIMEOUT,
     DESCRIPTION_PATH,
     PORT_MAX,
+    SERVICE_APP_SETUP,
     SERVICE_AUTH,
     SERVICE_DEVICE_INFO,
     SERVICE_REMOTE_ACCESS,
@@ -48,6 +51,7 @@ from .exceptions import (
     TR064UnsupportedError,
 )
 from .models import (
+    AppRemoteInfo,
     AuthState,
     BoxInfo,
     Capabilities,
@@ -57,6 +61,7 @@ from .models import (
     RemoteAccessInfo,
     RequestStats,
     SecondFactorChallenge,
+    app_remote_info_from,
     auth_process_from,
     auth_state_from,
     box_info_from,
@@ -177,6 +182,13 @@ class FritzBoxRemoteAccess:
         return self._capabilities
 
     @property
+    def has_app_setup(self) -> bool:
+        """Whether the description lists X_AVM-DE_AppSetup; available after connect()."""
+        if self._capabilities is None:
+            raise RuntimeError("connect() first")
+        return SERVICE_APP_SETUP in self._services
+
+    @property
     def certificate_fingerprint(self) -> str | None:
         """SHA-256 (lowercase hex) of the box certificate: the pinned one, or the first seen."""
         return self._transport.certificate_fingerprint
@@ -217,6 +229,7 @@ class FritzBoxRemoteAccess:
             (SERVICE_REMOTE_ACCESS, DEFAULT_REMOTE_ACCESS_CONTROL_URL),
             (SERVICE_DEVICE_INFO, DEFAULT_DEVICE_INFO_CONTROL_URL),
             (SERVICE_AUTH, DEFAULT_AUTH_CONTROL_URL),
+            (SERVICE_APP_SETUP, DEFAULT_APP_SETUP_CONTROL_URL),
         ):
             if service := description.find_service(service_type):
                 services[service_type] = replace(
@@ -331,6 +344,16 @@ class FritzBoxRemoteAccess:
         if SERVICE_AUTH not in self._services:
             return None
         return await self._call(SERVICE_AUTH, ACTION_GET_INFO, _enabled)
+
+    # --- X_AVM-DE_AppSetup ------------------------------------------------------------------
+
+    async def get_app_remote_info(self) -> AppRemoteInfo:
+        """External addresses, DDNS domain and MyFRITZ! name in one request (rights C or A).
+
+        ``TR064UnsupportedError`` on a box without it, ``TR064PermissionError`` (606) for a
+        user without either right.
+        """
+        return await self._call(SERVICE_APP_SETUP, ACTION_GET_APP_REMOTE_INFO, app_remote_info_from)
 
     # --- internals --------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from ipaddress import IPv4Address, IPv6Address
 import math
 from typing import TYPE_CHECKING
 
@@ -354,3 +355,41 @@ def auth_process_from(values: Mapping[str, str]) -> AuthProcess:
 def auth_state_from(values: Mapping[str, str]) -> AuthState:
     """Build GetState's result."""
     return AuthState.from_box(required(values, "NewState"))
+
+
+@dataclass(frozen=True, slots=True)
+class AppRemoteInfo:
+    """How the box is reached from the internet (X_AVM-DE_AppSetup GetAppRemoteInfo).
+
+    An address is None when the line has none (IPv4 on DS-Lite) or the box sends no address.
+    """
+
+    external_ipv4: IPv4Address | None
+    external_ipv6: IPv6Address | None
+    ddns_enabled: bool
+    ddns_domain: str
+    myfritz_enabled: bool
+    myfritz_name: str
+
+
+def _address[A: (IPv4Address, IPv6Address)](kind: type[A], value: str) -> A | None:
+    """Parse an address; empty, unspecified (0.0.0.0, ::) or unreadable text gives None."""
+    try:
+        address = kind(value.strip())
+    except ValueError:
+        return None
+    return None if address.is_unspecified else address
+
+
+def app_remote_info_from(values: Mapping[str, str]) -> AppRemoteInfo:
+    """Build GetAppRemoteInfo's result."""
+    return AppRemoteInfo(
+        external_ipv4=_address(IPv4Address, required(values, "NewExternalIPAddress")),
+        external_ipv6=_address(IPv6Address, required(values, "NewExternalIPv6Address")),
+        ddns_enabled=parse_bool(
+            required(values, "NewRemoteAccessDDNSEnabled"), "NewRemoteAccessDDNSEnabled"
+        ),
+        ddns_domain=required(values, "NewRemoteAccessDDNSDomain").strip(),
+        myfritz_enabled=parse_bool(required(values, "NewMyFritzEnabled"), "NewMyFritzEnabled"),
+        myfritz_name=required(values, "NewMyFritzDynDNSName").strip(),
+    )
