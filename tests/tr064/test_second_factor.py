@@ -244,6 +244,20 @@ async def test_cancellation_stops_the_process_at_once(
     assert box.state.remote_access_enabled is False
 
 
+async def test_a_failing_callback_stops_the_process(
+    box_factory: BoxFactory, make_client: ClientFactory
+) -> None:
+    box, client = await _connected(box_factory, make_client)
+
+    def broken(_challenge: SecondFactorChallenge) -> None:
+        raise RuntimeError("notification service down")
+
+    with pytest.raises(RuntimeError, match="notification service down"):
+        await client.set_enable(True, confirmation=Confirmation(broken, timeout=30))
+    assert _trace(box) == [("SetEnable", 500, False), *STOP_START, ("SetConfig", 200, False)]
+    assert box.second_factor.state == "stopped"
+
+
 async def test_another_process_on_the_box_is_busy(
     box_factory: BoxFactory, make_client: ClientFactory
 ) -> None:

@@ -6,7 +6,7 @@ from typing import Final
 
 DEFAULT_PORT: Final = 49000
 DEFAULT_TLS_PORT: Final = 49443
-# AVM recommends timing transactions out after 45 s; the integration uses the same.
+# 45 s per request, as AVM advises for TR-064 (docs/tr064.md); the integration uses it too.
 DEFAULT_TIMEOUT: Final = 45.0
 # Answers of a box are a few KiB; anything far larger is a fault or an attack.
 MAX_RESPONSE_BYTES: Final = 1024 * 1024
@@ -41,8 +41,8 @@ ACTION_GET_STATE: Final = "GetState"
 ACTION_GET_APP_REMOTE_INFO: Final = "GetAppRemoteInfo"
 
 ARG_MODE: Final = "NewMode"
-# Real SCPDs offer ddns_together, AVM's specification and some clients ddns_both_together: one
-# mode, two names. Reading, both are accepted; writing, the box's own is sent.
+# One DDNS mode, two names: boxes offer ddns_together, other clients write ddns_both_together.
+# Both are read; a write sends the box's own (docs/client.md).
 DDNS_TOGETHER_SPELLINGS: Final = ("ddns_together", "ddns_both_together")
 STATE_VARIABLE_MODE: Final = "Mode"
 

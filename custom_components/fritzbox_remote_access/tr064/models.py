@@ -30,7 +30,7 @@ class DDNSMode(StrEnum):
 
     @classmethod
     def from_user(cls, value: str) -> DDNSMode:
-        """Parse a mode as a user or the specification writes it; ``ValueError`` if unknown."""
+        """Parse a mode in any of its spellings; ``ValueError`` if unknown."""
         text = value.strip().lower()
         for mode in cls:
             if text in mode.spellings:
@@ -87,7 +87,7 @@ class LetsEncryptState(StrEnum):
 
     @classmethod
     def from_box(cls, value: str) -> LetsEncryptState:
-        """Unknown strings become UNKNOWN, the spec's default."""
+        """Unknown strings become UNKNOWN, the SCPD's default."""
         try:
             return cls(_state_key(value))
         except ValueError:

@@ -1,11 +1,7 @@
-"""A small XML parser that refuses DTDs, so entity bombs and external entities never expand.
+"""An expat parser that stops at any DTD, so entity bombs and external entities never expand.
 
-The standard library's ElementTree accepts internal entity declarations; expat's handlers let us
-stop at the start of a DOCTYPE, before any declaration is read. Element names are reduced to
-their local part, because firmware versions differ in namespaces and prefixes.
-
-``parse_raw`` leaves names as written, for a caller that looks at a few elements only (SOAP
-responses, parsed on every poll); ``parse_xml`` renames every element.
+``parse_xml`` reduces element names to their local part (firmware differs in namespaces);
+``parse_raw`` leaves them as written, for a caller that looks at a few elements only.
 """
 
 from __future__ import annotations
