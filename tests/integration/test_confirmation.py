@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
@@ -22,6 +23,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     async_capture_events,
@@ -42,6 +44,8 @@ from .conftest import ENTRY_ID, PASSWORD, TITLE, USERNAME
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
     from fritzbox_simulator import FritzBoxSimulator
 
@@ -173,18 +177,19 @@ async def test_action_confirmed_by_phone(hass: HomeAssistant, box: FritzBoxSimul
     box.log.clear()
     task, event = await start_write(
         hass,
-        action(hass, SERVICE_SET_DDNS_CONFIG, password="ddns-secret-fake", enabled=False),
+        action(hass, SERVICE_SET_DDNS_CONFIG, password="ddns-secret-fake", username="other-user"),
     )
     assert event.data["change"] == "ddns_config"
     assert event.data["change_name"] == "Set up dynamic DNS"
-    assert box.state.ddns.enabled is True
+    assert box.state.ddns.username == "ddns-user"
 
     assert box.dial(PHONE_CODE)
     await task
 
-    assert box.state.ddns.enabled is False
+    assert box.state.ddns.username == "other-user"
     assert notification(hass) is None
     assert requests(box) == [
+        ("GetDDNSProviders", "remote", False),  # the provider list, on first need
         ("GetDDNSInfo", "remote", False),  # fresh settings before the write
         *confirmed("SetDDNSConfig", "GetInfo", "GetDDNSInfo"),
     ]
@@ -314,11 +319,17 @@ async def test_second_write_refused_while_one_waits(
     assert hass.states.get(REMOTE_ACCESS).state == STATE_ON
 
 
-@pytest.mark.usefixtures("init_integration")
 async def test_token_stays_out_of_everything(
-    hass: HomeAssistant, box: FritzBoxSimulator, caplog: pytest.LogCaptureFixture
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    box: FritzBoxSimulator,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """The token reaches neither the event, the notification nor the log (debug included)."""
+    """The token reaches neither event, notification, diagnostics nor log (debug included)."""
+    # Made first: making them waits for all pending work, the waiting write included.
+    assert await async_setup_component(hass, "diagnostics", {})
+    client = await hass_client()
     caplog.set_level("DEBUG")
     tokens: list[str] = []
     original = box.second_factor.start
@@ -340,6 +351,9 @@ async def test_token_stays_out_of_everything(
             ),
         )
         shown = notification(hass)
+        response = await client.get(f"/api/diagnostics/config_entry/{init_integration.entry_id}")
+        assert response.status == HTTPStatus.OK
+        diagnostics = await response.json()
         assert box.press_button()
         await task
 
@@ -347,6 +361,23 @@ async def test_token_stays_out_of_everything(
     assert len(tokens) == 1
     token = tokens[0]
     assert token
-    for text in (repr(event.data), repr(shown), caplog.text):
+    for text in (repr(event.data), repr(shown), repr(diagnostics), caplog.text):
         assert token not in text
         assert PASSWORD not in text
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_texts_in_german(hass: HomeAssistant, box: FritzBoxSimulator) -> None:
+    """The notification speaks the language Home Assistant is set to."""
+    hass.config.language = "de"
+    task, event = await start_write(hass, turn(hass, SERVICE_TURN_OFF, LETS_ENCRYPT))
+    shown = notification(hass)
+    assert shown is not None
+    assert shown["title"] == f"Änderung an {TITLE} bestätigen"
+    assert event.data["change_name"] == "Let's-Encrypt-Zertifikat ausschalten"
+    assert "Drücke eine beliebige Taste" in shown["message"]
+    assert PHONE_CODE in shown["message"]
+    assert box.press_button()
+    await task
+    assert box.state.lets_encrypt_enabled is False
+    assert hass.states.get(LETS_ENCRYPT).state == STATE_OFF
