@@ -8,6 +8,7 @@ Home Assistant, and the test checks the message sent or the change on the box.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 import json
 from pathlib import Path
@@ -25,6 +26,7 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
+    async_capture_events,
     async_fire_time_changed,
     async_mock_service,
 )
@@ -49,6 +51,7 @@ NOTIFY = "notify.phone"
 # Driven by the tests below; a new blueprint needs a test of its own.
 EXERCISED = {
     "certificate_invalid_alert.yaml",
+    "confirmation_push.yaml",
     "ddns_problem_notify.yaml",
     "remote_access_time_window.yaml",
     "remote_access_while_away.yaml",
@@ -343,3 +346,66 @@ async def test_remote_access_while_away(hass: HomeAssistant, box: FritzBoxSimula
     )
     await settle(hass)
     assert not box.state.remote_access_enabled
+
+
+# --- confirmation request to a phone --------------------------------------------------------
+
+CONFIRM_BOX = pytest.mark.parametrize("box_config", [{"confirm": True}])
+
+
+async def start_turning_off(hass: HomeAssistant) -> asyncio.Task[Any]:
+    """Switch remote access off on a box that wants it confirmed; returns the waiting call."""
+    return asyncio.ensure_future(
+        hass.services.async_call(
+            SWITCH_DOMAIN,
+            SERVICE_TURN_OFF,
+            {ATTR_ENTITY_ID: entity(hass, "remote_access")},
+            blocking=True,
+        )
+    )
+
+
+@CONFIRM_BOX
+@pytest.mark.usefixtures("init_integration")
+async def test_confirmation_pushed(hass: HomeAssistant, box: FritzBoxSimulator) -> None:
+    """The phone gets what to do at once; the change happens when the button is pressed."""
+    calls = async_mock_service(hass, "notify", "phone")
+    await automate(hass, "confirmation_push.yaml", {"notify_action": NOTIFY, "box": ENTRY_ID})
+    task = await start_turning_off(hass)
+    async with asyncio.timeout(10):
+        while not calls:
+            assert not task.done(), task
+            await asyncio.sleep(0.01)
+
+    assert calls[0].data["title"] == f"{TITLE}: Switch remote access off"
+    for text in (TITLE, "Switch remote access off", "Press any button", "*11234"):
+        assert text in calls[0].data["message"]
+    assert box.state.remote_access_enabled
+
+    assert box.press_button()
+    await task
+    assert not box.state.remote_access_enabled
+    assert len(calls) == 1
+
+
+@CONFIRM_BOX
+@pytest.mark.usefixtures("init_integration")
+async def test_confirmation_push_for_another_box(
+    hass: HomeAssistant, box: FritzBoxSimulator
+) -> None:
+    """An automation for another box stays quiet."""
+    calls = async_mock_service(hass, "notify", "phone")
+    events = async_capture_events(hass, f"{DOMAIN}_confirmation_required")
+    await automate(
+        hass, "confirmation_push.yaml", {"notify_action": NOTIFY, "box": "another-entry-id"}
+    )
+    task = await start_turning_off(hass)
+    async with asyncio.timeout(10):
+        while not events:
+            assert not task.done(), task
+            await asyncio.sleep(0.01)
+    assert box.press_button()
+    await task
+    await hass.async_block_till_done()
+    assert not box.state.remote_access_enabled
+    assert calls == []
