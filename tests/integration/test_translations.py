@@ -149,6 +149,10 @@ def _entity_keys() -> set[str]:
             keys.add(f"{base}.name")
             for option in getattr(description, "options", None) or ():
                 keys.add(f"{base}.state.{option}")
+            # Attributes shown translated: a name each, and a text for each value they take.
+            for attribute, values in (getattr(description, "attribute_states", None) or {}).items():
+                keys.add(f"{base}.state_attributes.{attribute}.name")
+                keys |= {f"{base}.state_attributes.{attribute}.state.{value}" for value in values}
     return keys
 
 
