@@ -54,7 +54,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT: ViewportSize = {"width": 1600, "height": 1200}  # entity names untruncated
+# The README's pictures are taken at this size, at one device pixel per CSS pixel.
+VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 TIMEOUT_MS = 30_000
 
 
@@ -126,7 +127,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def page(browser: Browser) -> Iterator[Page]:
     """One tab for the whole module: the tests are the steps of one user's visit."""
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US", timezone_id="Europe/Berlin")
+    context = browser.new_context(
+        viewport=VIEWPORT, device_scale_factor=1, locale="en-US", timezone_id="Europe/Berlin"
+    )
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
     tab = context.new_page()

@@ -7,17 +7,15 @@ say, while the browser shows what Home Assistant tells the user.
 
 from __future__ import annotations
 
-import os
-import shutil
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import Page, expect
 import pytest
 
-from .conftest import DOCS_IMAGES
 from .ui import (
     REMOTE_ACCESS,
     STRINGS,
+    ignore_core_installation_repair,
     log_in,
     open_device_page,
     remote_access_toggle,
@@ -49,6 +47,7 @@ def test_switch_waits_for_the_button_on_the_box(
     """The notification says what to do; nothing changes until the button is pressed."""
     assert box.info["protected_actions"], "the box should want changes confirmed"
     log_in(page, hass)
+    ignore_core_installation_repair(page)
     open_device_page(page, hass)
     toggle, switch = remote_access_toggle(page)
     expect(switch).not_to_be_checked()
@@ -64,10 +63,8 @@ def test_switch_waits_for_the_button_on_the_box(
     assert box.get("remote_access_enabled") is False
     entity_id = hass.entity_id_named("switch", REMOTE_ACCESS)
     assert hass.state(entity_id)["state"] == "off"
-    path = shot(page, "07-confirmation-waiting")
-    if os.environ.get("FRA_UPDATE_SCREENSHOTS") == "1":  # the README's picture
-        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS_IMAGES / "confirmation.png")
+    # Taken once the drawer has slid in; the toggle may already show "on" in the frontend.
+    shot(page, "10-confirmation-waiting", readme="confirmation")
 
     assert box.control("press-button")["confirmed"] is True
     wait_for(lambda: box.get("remote_access_enabled") is True, "the box to enable remote access")
@@ -75,4 +72,4 @@ def test_switch_waits_for_the_button_on_the_box(
     page.keyboard.press("Escape")
     wait_for(lambda: hass.state(entity_id)["state"] == "on", "the switch to show the box's state")
     expect(switch).to_be_checked()
-    shot(page, "08-confirmed")
+    shot(page, "11-confirmed")
