@@ -1,9 +1,9 @@
 """Both firmware generations and both spellings of the Mode, through the whole integration.
 
 Modern firmware (FRITZ!OS 7.5x) has Let's Encrypt in TR-064, legacy firmware (7.2x) does not.
-Real boxes call the combined DDNS mode ``ddns_together``, AVM's specification
-``ddns_both_together``; a box advertises one of them in its SCPD. Every combination is set up,
-shown, switched and written to.
+The combined DDNS mode has two spellings, ``ddns_together`` and ``ddns_both_together`` (see
+docs/tr064.md); a box advertises one of them in its SCPD. Every combination is set up, shown,
+switched and written to.
 """
 
 from __future__ import annotations
