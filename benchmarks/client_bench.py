@@ -8,8 +8,10 @@ HTTP requests each client really sent, digest 401 round trips included.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 from dataclasses import asdict, dataclass, field
+import json
 import logging
 import resource
 import time
@@ -20,10 +22,11 @@ from fritzconnection import FritzConnection  # type: ignore[import-untyped]
 
 from custom_components.fritzbox_remote_access.tr064 import FritzBoxRemoteAccess
 
+from .simproc import SimulatorProcess
 from .stats import median, paired_ratio, percentile
 
 if TYPE_CHECKING:
-    from .simproc import Box, SimulatorProcess
+    from .simproc import Box
 
 OURS = "ours"
 FRITZCONNECTION = "fritzconnection"
@@ -410,11 +413,6 @@ def quiet_fritzconnection() -> None:
 
 def main() -> None:
     """``python -m benchmarks.client_bench``: parts 1-3 only, printed; writes nothing."""
-    import argparse  # noqa: PLC0415
-    import json  # noqa: PLC0415
-
-    from .simproc import SimulatorProcess  # noqa: PLC0415
-
     parser = argparse.ArgumentParser(description="Client benchmark only (no report)")
     parser.add_argument("--polls", type=int, default=500, help="polls per run")
     parser.add_argument("--poll-reps", type=int, default=5, help="poll runs per contender")

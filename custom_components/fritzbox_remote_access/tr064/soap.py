@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 import re
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
@@ -24,6 +25,18 @@ def is_xml_safe(value: str) -> bool:
     return _INVALID_XML_CHARS.search(value) is None
 
 
+@lru_cache(maxsize=64)
+def _envelope_parts(service_type: str, action: str) -> tuple[str, str, str]:
+    """Return the fixed text of an action's envelope: before the header, the body, the end."""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+        's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">',
+        f"<s:Body><u:{action} xmlns:u={quoteattr(service_type)}>",
+        f"</u:{action}></s:Body></s:Envelope>",
+    )
+
+
 def build_envelope(
     service_type: str, action: str, arguments: Mapping[str, str], token: str | None = None
 ) -> bytes:
@@ -31,22 +44,18 @@ def build_envelope(
 
     ``token`` is the second factor's token, carried in the SOAP header (docs/second-factor.md).
     """
-    header = (
-        ""
-        if token is None
-        else '<s:Header><avm:token xmlns:avm="avm.de" s:mustUnderstand="1">'
-        f"{escape(token, _TEXT_ENTITIES)}</avm:token></s:Header>"
-    )
+    start, body, end = _envelope_parts(service_type, action)
+    if token is not None:
+        start += (
+            '<s:Header><avm:token xmlns:avm="avm.de" s:mustUnderstand="1">'
+            f"{escape(token, _TEXT_ENTITIES)}</avm:token></s:Header>"
+        )
+    if not arguments:
+        return (start + body + end).encode()
     args = "".join(
         f"<{name}>{escape(value, _TEXT_ENTITIES)}</{name}>" for name, value in arguments.items()
     )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
-        f's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">{header}'
-        f"<s:Body><u:{action} xmlns:u={quoteattr(service_type)}>{args}</u:{action}>"
-        "</s:Body></s:Envelope>"
-    ).encode()
+    return (start + body + args + end).encode()
 
 
 def soap_action_header(service_type: str, action: str) -> str:

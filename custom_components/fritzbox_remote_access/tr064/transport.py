@@ -140,33 +140,30 @@ def _resolve(base: URL, path: str) -> URL:
     raise TR064MalformedResponseError(f"The box names a non-HTTP URL: {path[:80]!r}")
 
 
-def _check_get_status(status: int, what: str) -> None:
-    if status == HTTPStatus.OK:
-        return
+def _get_status_error(status: int, what: str) -> TR064Error:
+    """Return the error for a document that did not come with HTTP 200."""
     if status == HTTPStatus.NOT_FOUND:
-        raise TR064UnsupportedError(f"The box has no {what} (HTTP 404)")
+        return TR064UnsupportedError(f"The box has no {what} (HTTP 404)")
     if status == HTTPStatus.SERVICE_UNAVAILABLE:
-        raise TR064LoginBlockedError(f"The box refuses requests for now (HTTP 503, {what})")
+        return TR064LoginBlockedError(f"The box refuses requests for now (HTTP 503, {what})")
     if status == HTTPStatus.UNAUTHORIZED:
-        raise TR064AuthenticationError(f"The box wants authentication for {what}")
-    raise TR064MalformedResponseError(f"Unexpected HTTP status {status} for {what}")
+        return TR064AuthenticationError(f"The box wants authentication for {what}")
+    return TR064MalformedResponseError(f"Unexpected HTTP status {status} for {what}")
 
 
-def _check_soap_status(status: int, action: str) -> None:
-    """Raise for every status but 200 and 500 (a SOAP fault, read by the caller)."""
-    if status in (HTTPStatus.OK, HTTPStatus.INTERNAL_SERVER_ERROR):
-        return
+def _soap_status_error(status: int, action: str) -> TR064Error:
+    """Return the error for an action answered with neither 200 nor a SOAP fault (500)."""
     if status == HTTPStatus.UNAUTHORIZED:
-        raise TR064AuthenticationError(
+        return TR064AuthenticationError(
             f"{action}: the box rejected the username or password (HTTP 401)"
         )
     if status == HTTPStatus.SERVICE_UNAVAILABLE:
-        raise TR064LoginBlockedError(
+        return TR064LoginBlockedError(
             f"{action}: the box blocks logins for now after failed attempts (HTTP 503)"
         )
     if status == HTTPStatus.NOT_FOUND:
-        raise TR064UnsupportedError(f"{action}: the box has no such control URL (HTTP 404)")
-    raise TR064MalformedResponseError(f"{action}: unexpected HTTP status {status}")
+        return TR064UnsupportedError(f"{action}: the box has no such control URL (HTTP 404)")
+    return TR064MalformedResponseError(f"{action}: unexpected HTTP status {status}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +248,8 @@ class Transport:
         self.stats.requests += 1
         try:
             status, body = await self._exchange("GET", url, what)
-            _check_get_status(status, what)
+            if status != HTTPStatus.OK:
+                raise _get_status_error(status, what)
             return parse(body)
         except TR064Error:
             self.stats.failures += 1
@@ -275,9 +273,10 @@ class Transport:
                 data=body,
                 middlewares=self._middlewares,
             )
-            _check_soap_status(status, request.action)
             if status == HTTPStatus.OK:
                 return convert(parse_response(answer, request.action))
+            if status != HTTPStatus.INTERNAL_SERVER_ERROR:
+                raise _soap_status_error(status, request.action)
             # HTTP 500 without a parseable UPnP fault is malformed (parse_fault raises that).
             code, description = parse_fault(answer)
             for secret in (*self._secrets, *secrets):
