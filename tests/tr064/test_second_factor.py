@@ -28,7 +28,7 @@ from custom_components.fritzbox_remote_access.tr064 import (
     TR064UPnPError,
 )
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, USERNAME
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -222,6 +222,46 @@ async def test_failure_on_the_box_ends_the_wait(
         ("SetConfig", 200, False),
     ]
     assert box.state.lets_encrypt_enabled is False
+
+
+async def test_process_expired_on_the_box(
+    box_factory: BoxFactory, make_client: ClientFactory
+) -> None:
+    box, client = await _connected(box_factory, make_client, second_factor_seconds=30)
+    # Nobody confirms within the box's own lifetime of the process (simulator clock).
+    confirmation = Confirmation(Challenges(then=lambda: box.advance(31)), timeout=30)
+    with pytest.raises(TR064SecondFactorFailedError, match="stopped"):
+        await client.set_enable(True, confirmation=confirmation)
+    assert _trace(box) == [
+        ("SetEnable", 500, False),
+        *STOP_START,
+        ("GetState", 200, True),
+        ("SetConfig", 200, False),
+    ]
+    assert box.state.remote_access_enabled is False
+
+
+async def test_another_process_took_over_while_waiting(
+    box_factory: BoxFactory, make_client: ClientFactory
+) -> None:
+    box, client = await _connected(box_factory, make_client)
+
+    def take_over() -> None:
+        # Our process ends and another user of the box starts one of their own.
+        assert box.second_factor.stop(None, owner=USERNAME) == "stopped"
+        box.second_factor.start(owner="someone-else")
+
+    confirmation = Confirmation(Challenges(then=take_over), timeout=30)
+    with pytest.raises(TR064SecondFactorBusyError, match="anotherauthprocess"):
+        await client.set_enable(True, confirmation=confirmation)
+    assert _trace(box) == [
+        ("SetEnable", 500, False),
+        *STOP_START,
+        ("GetState", 200, True),
+        ("SetConfig", 200, False),
+    ]
+    # Our stop ended nobody else's process.
+    assert box.second_factor.state == "waitingforauth"
 
 
 async def test_cancellation_stops_the_process_at_once(
