@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 from homeassistant.const import Platform
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 
-from .const import DOMAIN, ISSUE_CERTIFICATE_MISMATCH, ISSUE_INSUFFICIENT_RIGHTS
+from .const import (
+    DOMAIN,
+    IPV4_ISSUES,
+    ISSUE_CERTIFICATE_MISMATCH,
+    ISSUE_INSUFFICIENT_RIGHTS,
+)
 from .coordinator import FritzRemoteAccessConfigEntry, FritzRemoteAccessCoordinator, issue_id
 from .guard import forget_box_guard
 from .log_filter import async_redact_service_data
@@ -42,7 +47,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FritzRemoteAccessConfigE
 
 async def async_remove_entry(hass: HomeAssistant, entry: FritzRemoteAccessConfigEntry) -> None:
     """Forget what belongs to a deleted entry: its repair issues and its guard."""
-    for kind in (ISSUE_INSUFFICIENT_RIGHTS, ISSUE_CERTIFICATE_MISMATCH):
+    for kind in (ISSUE_INSUFFICIENT_RIGHTS, ISSUE_CERTIFICATE_MISMATCH, *IPV4_ISSUES):
         ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry.entry_id))
     forget_box_guard(hass, entry.entry_id)
 

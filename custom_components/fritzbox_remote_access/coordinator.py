@@ -1,9 +1,11 @@
-"""Polls the box: one GetInfo and one GetDDNSInfo every 30 seconds, nothing else."""
+"""Polls the box: GetInfo and GetDDNSInfo side by side every 30 s, GetAppRemoteInfo rarely."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
@@ -26,13 +28,19 @@ from .const import (
     FIX_DATA_PINNED,
     ISSUE_CERTIFICATE_MISMATCH,
     ISSUE_INSUFFICIENT_RIGHTS,
+    ISSUE_IPV4_CGNAT,
+    ISSUE_IPV4_NO_ADDRESS,
+    ISSUE_IPV4_PRIVATE,
     LOGGER,
+    REACHABILITY_INTERVAL,
     SCAN_INTERVAL,
 )
 from .errors import ha_error
 from .guard import box_guard
+from .reachability import DNSCheck, DNSResult, IPv4Reach, check_dns, ipv4_reach, updates_ipv4
 from .tr064 import (
     DEFAULT_TIMEOUT,
+    AppRemoteInfo,
     BoxInfo,
     Capabilities,
     DDNSInfo,
@@ -44,9 +52,11 @@ from .tr064 import (
     TR064Error,
     TR064LoginBlockedError,
     TR064PermissionError,
+    TR064UnsupportedError,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
     from datetime import datetime
 
     from homeassistant.core import HomeAssistant
@@ -60,6 +70,53 @@ class FritzRemoteAccessData:
 
     remote_access: RemoteAccessInfo
     ddns: DDNSInfo
+    # GetAppRemoteInfo's latest answer (read every few minutes); None without the action.
+    app_remote: AppRemoteInfo | None = None
+
+
+async def _read_together(reads: list[Callable[[], Awaitable[Any]]]) -> list[Any]:
+    """Send ``reads`` at once and return their results in order, or raise the first error.
+
+    A read refused for its login while another got through is sent once more on its own: the
+    other proves the password, so the box's nonce went stale between the two.
+    """
+    results = await asyncio.gather(*(read() for read in reads), return_exceptions=True)
+    failed = [index for index, result in enumerate(results) if isinstance(result, BaseException)]
+    for index in failed:
+        if not isinstance(results[index], TR064Error):
+            raise results[index]
+    if not failed:
+        return results
+    if len(failed) == len(reads) or not all(
+        isinstance(results[index], TR064AuthenticationError) for index in failed
+    ):
+        raise results[failed[0]]
+    for index in failed:
+        results[index] = await reads[index]()
+    return results
+
+
+async def _done[T](value: T) -> T:
+    """Return ``value`` as an awaitable, for ``asyncio.gather``."""
+    return value
+
+
+_IPV4_ISSUES: Final = {
+    IPv4Reach.NO_ADDRESS: ISSUE_IPV4_NO_ADDRESS,
+    IPv4Reach.CGNAT: ISSUE_IPV4_CGNAT,
+    IPv4Reach.PRIVATE: ISSUE_IPV4_PRIVATE,
+}
+
+
+def _ddns_changed(before: DDNSInfo, after: DDNSInfo) -> bool:
+    """Whether the box reports another DDNS state or setting (an update came through)."""
+    return (
+        before.enabled,
+        before.domain,
+        before.mode,
+        before.status_ipv4,
+        before.status_ipv6,
+    ) != (after.enabled, after.domain, after.mode, after.status_ipv4, after.status_ipv6)
 
 
 def issue_id(kind: str, entry_id: str) -> str:
@@ -101,6 +158,13 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
         # get_ddns_providers action), then kept. Only a firmware update changes it; a reload
         # reads it again.
         self.ddns_providers: tuple[DDNSProvider, ...] | None = None
+        # Whether this box and user offer GetAppRemoteInfo: known after the first refresh.
+        self.app_setup = False
+        self._app_remote_read: datetime | None = None
+        # The DDNS name in DNS against the external addresses; checked in a task of its own.
+        self.dns_check: DNSCheck | None = None
+        self._dns_checked: datetime | None = None
+        self._dns_checking = False
 
     @property
     def udn(self) -> str:
@@ -143,21 +207,135 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
             self.box_info = await self.client.get_device_info()
         except TR064Error as err:
             raise self._update_error(err) from err
+        self.app_setup = self.client.has_app_setup
 
     async def _async_update_data(self) -> FritzRemoteAccessData:
-        """Fetch GetInfo and GetDDNSInfo, unless the box asked us to stay away."""
+        """Fetch GetInfo and GetDDNSInfo, unless the box asked us to stay away.
+
+        Both go out at once: one round trip. After a failed poll GetInfo goes first, alone, so
+        a box that refuses us (503, a wrong password) hears one request per try, not two.
+        GetAppRemoteInfo joins every few minutes, and after the DDNS status changed.
+        """
         if (blocked := self.blocked_error()) is not None:
             raise blocked
+        previous = self.data
+        app_remote = previous.app_remote if previous is not None else None
+        read_app_remote = self._app_remote_due()
+        client = self.client
         try:
-            remote_access = await self.client.get_info()
-            ddns = await self.client.get_ddns_info()
+            probe = None if self.last_update_success else await client.get_info()
+            reads: list[Callable[[], Awaitable[Any]]] = [
+                client.get_info if probe is None else partial(_done, probe),
+                client.get_ddns_info,
+            ]
+            if read_app_remote:
+                reads.append(self._read_app_remote)
+            remote_access, ddns, *read = await _read_together(reads)
+            if read:
+                app_remote = read[0]
+            elif (
+                not read_app_remote
+                and self.app_setup
+                and previous is not None
+                and _ddns_changed(previous.ddns, ddns)
+            ):
+                app_remote = await self._read_app_remote()
         except TR064Error as err:
             raise self._update_error(err) from err
         self.guard.login_pause.reset()
         self.guard.refused_pin = None
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(ISSUE_INSUFFICIENT_RIGHTS))
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(ISSUE_CERTIFICATE_MISMATCH))
-        return FritzRemoteAccessData(remote_access=remote_access, ddns=ddns)
+        data = FritzRemoteAccessData(remote_access=remote_access, ddns=ddns, app_remote=app_remote)
+        self._update_ipv4_issue(data)
+        self._schedule_dns_check(previous, data)
+        return data
+
+    # --- reachability -----------------------------------------------------------------------
+
+    def _app_remote_due(self) -> bool:
+        """GetAppRemoteInfo is read at set-up and then at most every few minutes."""
+        if not self.app_setup:
+            return False
+        read = self._app_remote_read
+        return read is None or dt_util.utcnow() - read >= REACHABILITY_INTERVAL
+
+    async def _read_app_remote(self) -> AppRemoteInfo | None:
+        """Read the external addresses; a box or user without the action stops asking."""
+        try:
+            info = await self.client.get_app_remote_info()
+        except (TR064UnsupportedError, TR064PermissionError) as err:
+            # Not this user's right, or not on this firmware: no such entities, no repair.
+            LOGGER.debug("GetAppRemoteInfo is not available: %s", type(err).__name__)
+            self.app_setup = False
+            return None
+        self._app_remote_read = dt_util.utcnow()
+        return info
+
+    def _update_ipv4_issue(self, data: FritzRemoteAccessData) -> None:
+        """Explain why IPv4 cannot work while remote access or IPv4 DDNS relies on it."""
+        wanted: str | None = None
+        if (remote := data.app_remote) is not None and (
+            data.remote_access.enabled or (data.ddns.enabled and updates_ipv4(data.ddns.mode))
+        ):
+            wanted = _IPV4_ISSUES.get(ipv4_reach(remote.external_ipv4))
+        for kind in _IPV4_ISSUES.values():
+            if kind != wanted:
+                ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(kind))
+        if wanted is None or remote is None:
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._issue_id(wanted),
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=wanted,
+            translation_placeholders={
+                "title": self.config_entry.title,
+                "address": str(remote.external_ipv4 or ""),
+            },
+        )
+
+    def _schedule_dns_check(
+        self, previous: FritzRemoteAccessData | None, data: FritzRemoteAccessData
+    ) -> None:
+        """Check the DDNS name every few minutes, and soon after the box updated it."""
+        if data.app_remote is None:
+            self.dns_check = None
+            return
+        ddns = data.ddns
+        if not ddns.enabled or not ddns.domain:
+            self.dns_check = DNSCheck(DNSResult.DDNS_DISABLED, ddns.domain)
+            self._dns_checked = None
+            return
+        if self.dns_check is not None and (
+            self.dns_check.domain != ddns.domain or self.dns_check.result is DNSResult.DDNS_DISABLED
+        ):
+            # That outcome was about another name, or none: unknown until checked.
+            self.dns_check = None
+        changed = previous is None or (
+            _ddns_changed(previous.ddns, ddns) or previous.app_remote != data.app_remote
+        )
+        checked = self._dns_checked
+        due = checked is None or dt_util.utcnow() - checked >= REACHABILITY_INTERVAL
+        if self._dns_checking or not (changed or due):
+            return
+        self._dns_checking = True
+        self.config_entry.async_create_task(
+            self.hass, self._async_check_dns(data), f"{DOMAIN} DNS check", eager_start=False
+        )
+
+    async def _async_check_dns(self, data: FritzRemoteAccessData) -> None:
+        """Resolve the DDNS name and show the outcome; bounded by the check's own timeout."""
+        assert data.app_remote is not None  # noqa: S101 - checked by the caller
+        try:
+            self.dns_check = await check_dns(data.ddns.domain, data.ddns.mode, data.app_remote)
+        finally:
+            self._dns_checking = False
+        self._dns_checked = dt_util.utcnow()
+        self.async_update_listeners()
 
     def _update_error(self, err: TR064Error) -> Exception:
         """Record the side effects of ``err`` and return what to raise."""

@@ -1,7 +1,8 @@
 """Diagnostics: what the entry, the box and the client know, without secrets.
 
 Diagnostics end up in public bug reports: credentials, the DDNS domain and update URL (it can
-carry credentials) are redacted, the serial number and the UDN are cut short.
+carry credentials), the MyFRITZ! name and the external addresses are redacted, the serial number
+and the UDN are cut short.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ TO_REDACT: Final = {
     CONF_USERNAME,  # entry login, remote access user and DDNS account alike
     "domain",
     "update_url",
+    "ddns_domain",
+    "myfritz_name",
+    "external_ipv4",
+    "external_ipv6",
 }
 
 # Enough to tell boxes apart in a report, too little to identify one.
@@ -81,6 +86,8 @@ def _coordinator_diagnostics(coordinator: FritzRemoteAccessCoordinator) -> dict[
             },
             "login_paused_until": coordinator.guard.login_pause.paused_until(),
             "certificate_rejected": coordinator.certificate_rejected(),
+            "app_setup": coordinator.app_setup,
+            "dns_check": None if (check := coordinator.dns_check) is None else check.result,
         },
         "data": async_redact_data(asdict(coordinator.data), TO_REDACT),
         "client": {"requests": stats.requests, "failures": stats.failures},

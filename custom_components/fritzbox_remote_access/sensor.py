@@ -1,4 +1,4 @@
-"""Sensors: DDNS state and the remote access settings the box reports."""
+"""Sensors: DDNS state, the remote access settings and the addresses the box is reached at."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from homeassistant.components.sensor import (
 from homeassistant.const import EntityCategory
 
 from .entity import FritzRemoteAccessEntity
+from .reachability import remote_access_url
 from .tr064 import Capabilities, DDNSMode, DDNSStatus, LetsEncryptState
 
 if TYPE_CHECKING:
@@ -36,12 +37,25 @@ def certificate_option(state: LetsEncryptState) -> str:
     return "error" if state is LetsEncryptState.UNKNOWN else state.value
 
 
+def access_url(data: FritzRemoteAccessData) -> str | None:
+    """Where remote access answers while it is on: the DDNS domain, else the MyFRITZ! name."""
+    if not data.remote_access.enabled or not data.remote_access.port:
+        return None
+    host = data.ddns.domain if data.ddns.enabled else ""
+    remote = data.app_remote
+    if not host and remote is not None and remote.myfritz_enabled:
+        host = remote.myfritz_name
+    return remote_access_url(host, data.remote_access.port) if host else None
+
+
 @dataclass(frozen=True, kw_only=True)
 class FritzRemoteAccessSensorEntityDescription(SensorEntityDescription):
     """How a sensor finds its value in the snapshot."""
 
     value_fn: Callable[[FritzRemoteAccessData], str | int | None]
     supported_fn: Callable[[Capabilities], bool] = lambda _: True
+    # Read from GetAppRemoteInfo: only where the box and the user offer it.
+    needs_app_setup: bool = False
 
 
 SENSORS: tuple[FritzRemoteAccessSensorEntityDescription, ...] = (
@@ -113,6 +127,29 @@ SENSORS: tuple[FritzRemoteAccessSensorEntityDescription, ...] = (
         entity_registry_enabled_default=False,
         value_fn=lambda data: data.ddns.server_ipv6 or None,
     ),
+    # No address (DS-Lite has no IPv4, some lines no IPv6) is the state "unknown"; the IPv4
+    # reachability sensor says why.
+    FritzRemoteAccessSensorEntityDescription(
+        key="external_ipv4",
+        translation_key="external_ipv4",
+        needs_app_setup=True,
+        value_fn=lambda data: (
+            str(address) if data.app_remote and (address := data.app_remote.external_ipv4) else None
+        ),
+    ),
+    FritzRemoteAccessSensorEntityDescription(
+        key="external_ipv6",
+        translation_key="external_ipv6",
+        needs_app_setup=True,
+        value_fn=lambda data: (
+            str(address) if data.app_remote and (address := data.app_remote.external_ipv6) else None
+        ),
+    ),
+    FritzRemoteAccessSensorEntityDescription(
+        key="remote_access_url",
+        translation_key="remote_access_url",
+        value_fn=access_url,
+    ),
 )
 
 
@@ -127,6 +164,7 @@ async def async_setup_entry(
         FritzRemoteAccessSensor(coordinator, description)
         for description in SENSORS
         if description.supported_fn(coordinator.capabilities)
+        and (coordinator.app_setup or not description.needs_app_setup)
     )
 
 
@@ -134,6 +172,15 @@ class FritzRemoteAccessSensor(FritzRemoteAccessEntity, SensorEntity):
     """A value from the box's latest snapshot."""
 
     entity_description: FritzRemoteAccessSensorEntityDescription
+
+    @property
+    def available(self) -> bool:
+        """GetAppRemoteInfo's values go when the box stops answering it (rights taken away)."""
+        if not super().available:
+            return False
+        return not self.entity_description.needs_app_setup or (
+            self.coordinator.data.app_remote is not None
+        )
 
     @property
     def native_value(self) -> str | int | None:

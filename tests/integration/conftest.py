@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from datetime import timedelta
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from unittest.mock import PropertyMock, patch
 
+import aiodns
 import aiohttp
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import (
@@ -37,6 +38,9 @@ from custom_components.fritzbox_remote_access.tr064 import (
     TR064AuthenticationError,
 )
 from fritzbox_simulator import FritzBoxSimulator
+from fritzbox_simulator.state import LINES
+
+from .dns_server import DNSServer
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -49,6 +53,9 @@ PASSWORD = "fake-Passw0rd-for-tests"
 UDN = "uuid:739f2409-bccb-40e7-8e6c-3431c4a1b2c3"
 ENTRY_ID = "01JFRITZREMOTEACCESSENTRY0"
 TITLE = "FRITZ!Box 7590"
+DDNS_DOMAIN = "home.example.org"
+# The simulator's external addresses on a line with a public IPv4 address.
+PUBLIC_IPV4, PUBLIC_IPV6 = LINES["public"]
 
 # Snapshot tests run for both firmware generations.
 PROFILES = [
@@ -109,6 +116,24 @@ def _loopback_sockets(socket_enabled: None) -> None:
     """The test plugin blocks sockets; the simulator listens on 127.0.0.1 only."""
 
 
+@pytest.fixture(autouse=True)
+async def dns_server(socket_enabled: None) -> AsyncGenerator[DNSServer]:
+    """The DNS server the integration asks, on loopback: the populated box's name matches.
+
+    The machine's own DNS servers are never asked.
+    """
+    server = DNSServer()
+    await server.start()
+    server.zone.set(DDNS_DOMAIN, a=[PUBLIC_IPV4], aaaa=[PUBLIC_IPV6])
+
+    def resolver() -> aiodns.DNSResolver:
+        return aiodns.DNSResolver(nameservers=[f"127.0.0.1:{server.port}"], timeout=0.5, tries=1)
+
+    with patch("custom_components.fritzbox_remote_access.reachability.resolver_factory", resolver):
+        yield server
+    server.stop()
+
+
 def populate(sim: FritzBoxSimulator) -> None:
     """Give the box a lived-in configuration: remote access and DDNS on, all in good shape."""
     state = sim.state
@@ -121,7 +146,7 @@ def populate(sim: FritzBoxSimulator) -> None:
     ddns = state.ddns
     ddns.enabled = True
     ddns.provider_name = "dynv6.com"
-    ddns.domain = "home.example.org"
+    ddns.domain = DDNS_DOMAIN
     ddns.mode = sim.config.mode_spelling
     ddns.server_ipv4 = "ipv4.dynv6.com"
     ddns.server_ipv6 = "ipv6.dynv6.com"

@@ -191,7 +191,8 @@ async def test_action_confirmed_by_phone(hass: HomeAssistant, box: FritzBoxSimul
     assert requests(box) == [
         ("GetDDNSProviders", "remote", False),  # the provider list, on first need
         ("GetDDNSInfo", "remote", False),  # fresh settings before the write
-        *confirmed("SetDDNSConfig", "GetInfo", "GetDDNSInfo"),
+        # The DDNS state changed: the refresh reads the external addresses too.
+        *confirmed("SetDDNSConfig", "GetInfo", "GetDDNSInfo", "GetAppRemoteInfo"),
     ]
 
 

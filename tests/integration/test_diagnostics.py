@@ -147,7 +147,7 @@ async def test_no_secrets_anywhere(
         "type": "UpdateFailed",
         "translation_key": "insufficient_rights_app",
     }
-    assert diagnostics["client"]["failures"] == 1
+    assert diagnostics["client"]["failures"] == 2  # both reads of the poll, sent at once
 
 
 async def test_refused_certificate(

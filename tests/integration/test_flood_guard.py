@@ -1,9 +1,10 @@
 """Login-flood guard, counted on the simulator's request log over one simulated hour.
 
-A wrong password costs at most two login attempts (the request and the digest retry); then
-re-authentication starts and nothing more reaches the box until the user has re-entered the
-password. While the box blocks logins (HTTP 503), nothing reaches it: no poll, no switch;
-polling resumes after the block. Descriptions and SCPDs need no login and are not attempts.
+A wrong password costs at most two login attempts per read (the request and the digest retry;
+a poll sends its two reads at once); then re-authentication starts and nothing more reaches the
+box until the user has re-entered the password. While the box blocks logins (HTTP 503), nothing
+reaches it: no poll, no switch; polling resumes after the block. Descriptions and SCPDs need no
+login and are not attempts.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ def login_attempts(box: FritzBoxSimulator) -> list[tuple[str | None, int]]:
     return [(entry.action, entry.status) for entry in box.log.entries if entry.method == "POST"]
 
 
+def poll_reads(box: FritzBoxSimulator) -> list[tuple[str | None, int]]:
+    """A poll's reads without the five-minute GetAppRemoteInfo, sorted (they go out at once)."""
+    return sorted(attempt for attempt in login_attempts(box) if attempt[0] != "GetAppRemoteInfo")
+
+
 async def reauthenticate(hass: HomeAssistant, password: str) -> None:
     """The user enters the new password in the re-authentication flow."""
     (flow,) = reauth_flows(hass)
@@ -64,15 +70,19 @@ async def test_password_changed_on_the_box(
     init_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Polling with a password the box no longer takes: two attempts, then silence."""
+    """Polling with a password the box no longer takes: two attempts per read, then silence."""
     box.state.users[USERNAME] = BoxUser(USERNAME, NEW_PASSWORD)
     box.log.clear()
 
     await poll(hass, freezer, POLL)
     assert len(reauth_flows(hass)) == 1
     attempts = box.log.entries.copy()
-    assert len(attempts) <= 2
-    assert {(entry.action, entry.status) for entry in attempts} == {("GetInfo", 401)}
+    assert sorted((entry.action, entry.status) for entry in attempts) == [
+        ("GetDDNSInfo", 401),
+        ("GetDDNSInfo", 401),
+        ("GetInfo", 401),
+        ("GetInfo", 401),
+    ]
     assert hass.states.get(REMOTE_ACCESS).state == STATE_UNAVAILABLE
 
     for _ in range(HOUR // POLL - 1):
@@ -83,7 +93,7 @@ async def test_password_changed_on_the_box(
     await reauthenticate(hass, NEW_PASSWORD)
     box.log.clear()
     await poll(hass, freezer, POLL)
-    assert login_attempts(box) == [("GetInfo", 200), ("GetDDNSInfo", 200)]
+    assert poll_reads(box) == [("GetDDNSInfo", 200), ("GetInfo", 200)]
     assert hass.states.get(REMOTE_ACCESS).state == STATE_ON
 
 
@@ -115,7 +125,7 @@ async def test_wrong_password_at_set_up(
     assert mock_config_entry.state is ConfigEntryState.LOADED
     box.log.clear()
     await poll(hass, freezer, POLL)
-    assert login_attempts(box) == [("GetInfo", 200), ("GetDDNSInfo", 200)]
+    assert poll_reads(box) == [("GetDDNSInfo", 200), ("GetInfo", 200)]
 
 
 @pytest.mark.parametrize("box_config", [{"lockout_threshold": 1, "lockout_seconds": 60}])
@@ -131,7 +141,8 @@ async def test_nothing_reaches_a_blocking_box(
 
     await poll(hass, freezer, POLL)
     assert box.log.entries[-1].status == 503
-    assert login_attempts(box) == [("GetInfo", 503)]
+    # Both reads of the poll were on their way when the box refused the first.
+    assert sorted(login_attempts(box)) == [("GetDDNSInfo", 503), ("GetInfo", 503)]
     assert hass.states.get(REMOTE_ACCESS).state == STATE_UNAVAILABLE
     box.log.clear()
 
@@ -151,9 +162,13 @@ async def test_nothing_reaches_a_blocking_box(
     assert box.log.entries == []
     assert box.state.remote_access_enabled is True
 
-    # After the pause polling resumes, two requests per poll, for the rest of the hour.
+    # After the pause polling resumes, two requests per poll, for the rest of the hour, and
+    # GetAppRemoteInfo every five minutes.
+    app_remote_reads = 0
     for _ in range(HOUR // POLL - 2):
         box.log.clear()
         await poll(hass, freezer, POLL)
-        assert login_attempts(box) == [("GetInfo", 200), ("GetDDNSInfo", 200)]
+        assert poll_reads(box) == [("GetDDNSInfo", 200), ("GetInfo", 200)]
+        app_remote_reads += login_attempts(box).count(("GetAppRemoteInfo", 200))
+    assert app_remote_reads == 12  # one every five minutes
     assert hass.states.get(REMOTE_ACCESS).state == STATE_ON

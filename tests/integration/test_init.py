@@ -69,14 +69,21 @@ async def test_setup_unload_reload(
 
 @pytest.mark.usefixtures("init_integration")
 async def test_setup_requests(box: FritzBoxSimulator) -> None:
-    """Set-up reads the description, one SCPD and DeviceInfo once, then polls once."""
-    assert [(e.path, e.action, e.status) for e in box.log.entries] == [
+    """Set-up reads the description, one SCPD and DeviceInfo once, then polls once.
+
+    The poll's reads, GetAppRemoteInfo with them, go out together: their order is the network's.
+    """
+    requests = [(e.path, e.action, e.status) for e in box.log.entries]
+    assert requests[:4] == [
         ("/tr64desc.xml", None, 200),
         ("/x_remoteSCPD.xml", None, 200),
         ("/upnp/control/deviceinfo", "GetInfo", 401),
         ("/upnp/control/deviceinfo", "GetInfo", 200),
-        ("/upnp/control/x_remote", "GetInfo", 200),
+    ]
+    assert sorted(requests[4:]) == [
+        ("/upnp/control/x_appsetup", "GetAppRemoteInfo", 200),
         ("/upnp/control/x_remote", "GetDDNSInfo", 200),
+        ("/upnp/control/x_remote", "GetInfo", 200),
     ]
 
 

@@ -68,6 +68,8 @@ IPV6_URL = "https://ddns.example.org/nic/update?hostname=<domain>&myip=<ip6addr>
 TR064_TLS_PORT = 49443  # the box's own TR-064 over HTTPS: not free for remote access
 PROVIDERS = ["GetDDNSProviders"]  # read once per entry, on first need
 REFRESH = ["GetInfo", "GetDDNSInfo"]
+# A changed DDNS state makes the refresh read the external addresses too.
+DDNS_REFRESH = [*REFRESH, "GetAppRemoteInfo"]
 
 
 async def call(
@@ -265,7 +267,7 @@ async def test_set_ddns_config_user_defined(hass: HomeAssistant, box: FritzBoxSi
             "server_ipv6": "",
         },
     )
-    assert actions(box) == [*PROVIDERS, "GetDDNSInfo", "SetDDNSConfig", *REFRESH]
+    assert actions(box) == [*PROVIDERS, "GetDDNSInfo", "SetDDNSConfig", *DDNS_REFRESH]
     ddns = box.state.ddns
     assert (ddns.enabled, ddns.provider_name, ddns.domain, ddns.mode) == (
         True,
@@ -291,7 +293,7 @@ async def test_set_ddns_config_keeps_left_out_fields(
     before = (box.state.ddns.provider_name, box.state.ddns.domain, box.state.ddns.mode)
     box.log.clear()
     await call(hass, SET_DDNS, {CONF_PASSWORD: DDNS_PASSWORD})
-    assert actions(box) == [*PROVIDERS, "GetDDNSInfo", "SetDDNSConfig", *REFRESH]
+    assert actions(box) == [*PROVIDERS, "GetDDNSInfo", "SetDDNSConfig", *DDNS_REFRESH]
     ddns = box.state.ddns
     assert ddns.enabled is True
     assert (ddns.provider_name, ddns.domain, ddns.mode) == before
@@ -307,7 +309,7 @@ async def test_set_ddns_config_switch_off(hass: HomeAssistant, box: FritzBoxSimu
     """Switching off checks nothing about the target, so the provider list is not read."""
     box.log.clear()
     await call(hass, SET_DDNS, {"enabled": False, CONF_PASSWORD: DDNS_PASSWORD})
-    assert actions(box) == ["GetDDNSInfo", "SetDDNSConfig", *REFRESH]
+    assert actions(box) == ["GetDDNSInfo", "SetDDNSConfig", *DDNS_REFRESH]
     assert box.state.ddns.enabled is False
     assert box.state.ddns.status_ipv4 == "offline"
 
@@ -570,14 +572,16 @@ async def test_provider_list_kept_per_entry(hass: HomeAssistant, box: FritzBoxSi
     box.log.clear()
     await call(hass, SET_DDNS, {CONF_PASSWORD: DDNS_PASSWORD})
     await call(hass, SET_DDNS, {"provider": "No-IP.com", CONF_PASSWORD: DDNS_PASSWORD})
-    write = ["GetDDNSInfo", "SetDDNSConfig", *REFRESH]
-    assert actions(box) == [*PROVIDERS, *write, *write]
+    write = ["GetDDNSInfo", "SetDDNSConfig", *DDNS_REFRESH]
+    # The second write changes only the provider: the update status stays as the first left it.
+    again = ["GetDDNSInfo", "SetDDNSConfig", *REFRESH]
+    assert actions(box) == [*PROVIDERS, *write, *again]
     assert box.state.ddns.provider_name == "No-IP.com"
 
     box.log.clear()
     await call(hass, GET_PROVIDERS, {})
     await call(hass, SET_DDNS, {CONF_PASSWORD: DDNS_PASSWORD})
-    assert actions(box) == [*PROVIDERS, *write]
+    assert actions(box) == [*PROVIDERS, *again]
 
     # After a firmware update that changes the list, a reload reads it again.
     assert await hass.config_entries.async_reload(ENTRY_ID)
@@ -585,7 +589,7 @@ async def test_provider_list_kept_per_entry(hass: HomeAssistant, box: FritzBoxSi
     assert coordinator(hass).ddns_providers is None
     box.log.clear()
     await call(hass, SET_DDNS, {CONF_PASSWORD: DDNS_PASSWORD})
-    assert actions(box) == [*PROVIDERS, *write]
+    assert actions(box) == [*PROVIDERS, *again]
 
 
 async def test_set_ddns_config_mode_the_box_does_not_offer(

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from contextlib import contextmanager
 import gc
+from ipaddress import IPv6Address, ip_address
 import logging
 import os
 import random
@@ -31,7 +32,10 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
 
+from custom_components.fritzbox_remote_access.reachability import IPv4Reach, ipv4_reach
 from fritzbox_simulator import Faults
+
+from .conftest import DDNS_DOMAIN
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterator
@@ -107,6 +111,12 @@ def expected_states(box: FritzBoxSimulator) -> dict[str, str]:
     def text(value: str) -> str:
         return value or "unknown"
 
+    host = ddns.domain if ddns.enabled else ""
+    if not host and state.myfritz_enabled:
+        host = state.myfritz_dyndns_name
+    url = f"https://{host}:{state.remote_access_port}"
+    external = ip_address(state.external_ipv4) if state.external_ipv4 else None
+    assert not isinstance(external, IPv6Address)
     return {
         "remote_access": on_off(state.remote_access_enabled),
         "lets_encrypt": on_off(state.lets_encrypt_enabled),
@@ -122,6 +132,14 @@ def expected_states(box: FritzBoxSimulator) -> dict[str, str]:
         "ddns_provider": text(ddns.provider_name),
         "ddns_server_ipv4": text(ddns.server_ipv4),
         "ddns_server_ipv6": text(ddns.server_ipv6),
+        "external_ipv4": text(state.external_ipv4),
+        "external_ipv6": text(state.external_ipv6),
+        "remote_access_url": url
+        if state.remote_access_enabled and host and state.remote_access_port
+        else "unknown",
+        "ipv4_reachability": on_off(ipv4_reach(external) is not IPv4Reach.PUBLIC),
+        # The test DNS server knows the populated name only: any other is not found.
+        "ddns_dns_check": on_off(ddns.enabled and bool(ddns.domain) and ddns.domain != DDNS_DOMAIN),
     }
 
 
@@ -275,6 +293,7 @@ async def test_soak(
                     kind = "none"
                 await apply_fault(box, kind)
                 await coordinator.async_refresh()
+                await hass.async_block_till_done()  # the DNS check a refresh may start
                 await clear_fault(box, kind)
                 outcomes[kind] += 1
 
