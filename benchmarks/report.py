@@ -15,7 +15,7 @@ SETUP_LIMIT_MS = 100.0
 SETUP_RATIO_MIN = 5.0
 CPU_RATIO_MIN = 3.0
 REQUESTS_PER_POLL = 2
-SETUP_REQUESTS_INTEGRATION = 6  # description, SCPD, DeviceInfo (challenge + retry), 2 actions
+SETUP_REQUESTS_INTEGRATION = 7  # description, SCPD, DeviceInfo (challenge + retry), 3 reads
 
 
 def _num(value: float, decimals: int = 2) -> str:
@@ -267,9 +267,9 @@ def _ha_tables(results: dict[str, Any]) -> list[str]:
         f"| CPU time per refresh | {_ms(p4['refresh_cpu_ms'])} | - | - |",
         "",
         (
-            "A set-up sends 6 requests: the description, the RemoteAccess SCPD, DeviceInfo "
-            "GetInfo (first contact: digest challenge + retry), then GetInfo and GetDDNSInfo "
-            "with the digest answered pre-emptively."
+            "A set-up sends 7 requests: the description, the RemoteAccess SCPD, DeviceInfo "
+            "GetInfo (first contact: digest challenge + retry), then GetInfo, GetDDNSInfo and "
+            "GetAppRemoteInfo at once, with the digest answered pre-emptively."
             if p4["setup_requests"] == SETUP_REQUESTS_INTEGRATION
             else f"A set-up sends {p4['setup_requests']:.0f} requests."
         ),
