@@ -95,6 +95,17 @@ def _ha_part(out: Path, smoke: bool) -> dict[str, Any]:
     return result
 
 
+def _concurrent_part(out: Path, smoke: bool) -> dict[str, Any]:
+    """Part 6, the poll with both reads at once at 20 ms, in its own process (Home Assistant)."""
+    command = [sys.executable, "-m", "benchmarks.poll_latency", "--out", str(out)]
+    if smoke:
+        command.append("--smoke")
+    subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    result: dict[str, Any] = json.loads(out.read_text())
+    out.unlink()  # folded into results.json
+    return result
+
+
 def run(smoke: bool, out_dir: Path) -> dict[str, Any]:
     """Every part, in one run; returns everything the report needs."""
     quiet_fritzconnection()
@@ -112,6 +123,8 @@ def run(smoke: bool, out_dir: Path) -> dict[str, Any]:
             results["clients"][name] = measure(sim, plan, progress=not smoke)
     print("parts 4-5: Home Assistant harness", flush=True)
     results["ha"] = _ha_part(out_dir / "ha.json", smoke)
+    print("part 6: the poll with both reads at once (20 ms added)", flush=True)
+    results["concurrent"] = _concurrent_part(out_dir / "poll_latency.json", smoke)
     results["machine"]["load_average_end"] = list(os.getloadavg())
     results["duration_s"] = time.perf_counter() - started
     results["targets"] = check_targets(results)

@@ -291,7 +291,7 @@ def report(results: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    """Measure and write the results as JSON; print the Markdown."""
+    """Measure and write the results (their Markdown included) as JSON; print the Markdown."""
     parser = argparse.ArgumentParser(description="Concurrent poll and set-up at 20 ms")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--smoke", action="store_true")
@@ -300,8 +300,9 @@ def main() -> None:
     logging.getLogger("homeassistant.loader").setLevel(logging.ERROR)
     logging.getLogger("fritzconnection").setLevel(logging.CRITICAL)
     results = asyncio.run(_run(args.smoke))
+    results["markdown"] = report(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(report(results))
+    print(results["markdown"])
 
 
 if __name__ == "__main__":
