@@ -203,8 +203,7 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
         if (blocked := self.blocked_error()) is not None:
             raise blocked
         try:
-            await self.client.connect()
-            self.box_info = await self.client.get_device_info()
+            self.box_info = await self.client.connect_with_device_info()
         except TR064Error as err:
             raise self._update_error(err) from err
         self.app_setup = self.client.has_app_setup

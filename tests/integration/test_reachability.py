@@ -430,3 +430,34 @@ async def test_poll_reads_go_out_together(
     await poll(hass, freezer)
     assert sorted(entry.action or "" for entry in box.log.entries) == ["GetDDNSInfo", "GetInfo"]
     assert most == 2
+
+
+async def test_setup_reads_device_info_while_the_scpd_loads(
+    hass: HomeAssistant,
+    box: FritzBoxSimulator,
+    mock_config_entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DeviceInfo does not wait for the RemoteAccess SCPD: set-up saves a round trip."""
+    handler = box._handler
+    answer = handler._answer
+    device_info = asyncio.Event()
+    overlapped: list[bool] = []
+
+    async def held(request: web.BaseRequest, facts: Any) -> web.Response | None:
+        """Hold the SCPD until DeviceInfo is asked for (at most 2 s)."""
+        if request.path == "/upnp/control/deviceinfo":
+            device_info.set()
+        if request.path == "/x_remoteSCPD.xml":
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(2):
+                    await device_info.wait()
+            overlapped.append(device_info.is_set())
+        return await answer(request, facts)
+
+    monkeypatch.setattr(handler, "_answer", held)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await settle(hass)
+    assert overlapped == [True]
+    assert len(box.log.entries) == 7

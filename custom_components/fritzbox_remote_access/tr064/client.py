@@ -208,22 +208,25 @@ class FritzBoxRemoteAccess:
             if self._capabilities is None:  # another task may have connected while we waited
                 await self._load_descriptions()
 
-    async def _load_descriptions(self) -> None:
+    async def connect_with_device_info(self) -> BoxInfo:
+        """Connect and read DeviceInfo, sent while the SCPD loads: one round trip less."""
+        if self._capabilities is None:
+            async with self._connect_lock:
+                if self._capabilities is None:
+                    box_info = await self._load_descriptions(device_info=True)
+                    assert box_info is not None  # noqa: S101 - asked for
+                    return box_info
+        return await self.get_device_info()
+
+    async def _load_descriptions(self, *, device_info: bool = False) -> BoxInfo | None:
         description = await self._transport.get(
             DESCRIPTION_PATH, "device description", parse_device_description
         )
         remote_access = description.find_service(SERVICE_REMOTE_ACCESS)
         if remote_access is None:
             raise TR064UnsupportedError("The box has no X_AVM-DE_RemoteAccess service")
-        scpd = await self._transport.get(
-            remote_access.scpd_url or DEFAULT_REMOTE_ACCESS_SCPD_URL,
-            "RemoteAccess SCPD",
-            parse_scpd,
-        )
-        mode_values = scpd.allowed_values(
-            ACTION_SET_DDNS_CONFIG, ARG_MODE, STATE_VARIABLE_MODE
-        ) or scpd.allowed_values(ACTION_GET_DDNS_INFO, ARG_MODE, STATE_VARIABLE_MODE)
         # Other services' actions are fixed: their SCPDs would cost requests and say nothing.
+        # Known from the description alone, they may be called while the SCPD loads.
         services: dict[str, ServiceInfo] = {}
         for service_type, default_control_url in (
             (SERVICE_REMOTE_ACCESS, DEFAULT_REMOTE_ACCESS_CONTROL_URL),
@@ -237,7 +240,21 @@ class FritzBoxRemoteAccess:
                 )
         self._description = description
         self._services = services
+        read_scpd = self._transport.get(
+            remote_access.scpd_url or DEFAULT_REMOTE_ACCESS_SCPD_URL,
+            "RemoteAccess SCPD",
+            parse_scpd,
+        )
+        box_info = None
+        if device_info:
+            scpd, box_info = await asyncio.gather(read_scpd, self.get_device_info())
+        else:
+            scpd = await read_scpd
+        mode_values = scpd.allowed_values(
+            ACTION_SET_DDNS_CONFIG, ARG_MODE, STATE_VARIABLE_MODE
+        ) or scpd.allowed_values(ACTION_GET_DDNS_INFO, ARG_MODE, STATE_VARIABLE_MODE)
         self._capabilities = Capabilities(actions=frozenset(scpd.actions), mode_values=mode_values)
+        return box_info
 
     # --- DeviceInfo -------------------------------------------------------------------------
 
@@ -394,7 +411,9 @@ class FritzBoxRemoteAccess:
 
     async def _prepare(self, service_type: str, action: str) -> SoapRequest:
         """Check that the box has the action; make and keep its request."""
-        await self.connect()
+        if service_type == SERVICE_REMOTE_ACCESS or service_type not in self._services:
+            # Only RemoteAccess needs its SCPD; the others need the description only.
+            await self.connect()
         service = self._services.get(service_type)
         if service is None:
             raise TR064UnsupportedError(f"The box has no {service_type.split(':')[-2]} service")
