@@ -165,6 +165,8 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
         self.dns_check: DNSCheck | None = None
         self._dns_checked: datetime | None = None
         self._dns_checking = False
+        # Something changed while a check was under way: check again when it is done.
+        self._dns_recheck = False
 
     @property
     def udn(self) -> str:
@@ -319,7 +321,10 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
         )
         checked = self._dns_checked
         due = checked is None or dt_util.utcnow() - checked >= REACHABILITY_INTERVAL
-        if self._dns_checking or not (changed or due):
+        if self._dns_checking:
+            self._dns_recheck = self._dns_recheck or changed
+            return
+        if not (changed or due):
             return
         self._dns_checking = True
         self.config_entry.async_create_task(
@@ -335,6 +340,9 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
             self._dns_checking = False
         self._dns_checked = dt_util.utcnow()
         self.async_update_listeners()
+        if self._dns_recheck and self.last_update_success:
+            self._dns_recheck = False
+            self._schedule_dns_check(None, self.data)
 
     def _update_error(self, err: TR064Error) -> Exception:
         """Record the side effects of ``err`` and return what to raise."""

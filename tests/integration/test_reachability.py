@@ -461,3 +461,25 @@ async def test_setup_reads_device_info_while_the_scpd_loads(
     await settle(hass)
     assert overlapped == [True]
     assert len(box.log.entries) == 7
+
+
+async def test_change_during_a_check_is_checked_after_it(
+    hass: HomeAssistant,
+    box: FritzBoxSimulator,
+    dns_server: DNSServer,
+    init_integration: MockConfigEntry,
+) -> None:
+    """The box reports a DDNS update while a check runs: one more check follows, not none."""
+    await settle(hass)
+    coordinator = init_integration.runtime_data
+    dns_server.queries.clear()
+    dns_server.zone.silent = True  # the first check waits for its timeout
+    box.state.ddns.status_ipv4 = "updating"
+    await coordinator.async_refresh()  # starts a check
+    dns_server.zone.set(DDNS_DOMAIN, a=[OTHER_IPV4], aaaa=[PUBLIC_IPV6])
+    box.state.ddns.status_ipv4 = "updated"
+    await coordinator.async_refresh()  # the check is still under way
+    dns_server.zone.silent = False
+    await settle(hass)
+    assert len(dns_server.queries) == 4  # A and AAAA, twice
+    assert dns(hass) == (STATE_ON, "mismatch", [OTHER_IPV4], [PUBLIC_IPV6])
