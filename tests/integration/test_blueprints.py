@@ -33,7 +33,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.fritzbox_remote_access.const import DOMAIN
 
-from .conftest import ENTRY_ID, TITLE, poll
+from .conftest import DDNS_DOMAIN, ENTRY_ID, PUBLIC_IPV4, PUBLIC_IPV6, TITLE, poll
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from fritzbox_simulator import FritzBoxSimulator
+
+    from .dns_server import DNSServer
 
 REPO = Path(__file__).parents[2]
 FOLDER = REPO / "blueprints" / "automation" / DOMAIN
@@ -52,6 +54,7 @@ NOTIFY = "notify.phone"
 EXERCISED = {
     "certificate_invalid_alert.yaml",
     "confirmation_push.yaml",
+    "dns_check_notify.yaml",
     "ddns_problem_notify.yaml",
     "remote_access_time_window.yaml",
     "remote_access_while_away.yaml",
@@ -232,6 +235,51 @@ async def test_ddns_short_problem_stays_quiet(
     assert hass.states.get(entity(hass, "ddns_problem")).state == "off"
     await poll(hass, freezer, seconds=600)
     assert calls == []
+
+
+# --- Dynamic DNS name check ------------------------------------------------------------------
+
+OTHER_IPV4 = "203.0.113.9"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_dns_check_notifies(
+    hass: HomeAssistant, dns_server: DNSServer, freezer: FrozenDateTimeFactory
+) -> None:
+    """A name pointing elsewhere for 15 minutes is reported with what DNS said; so is the fix."""
+    await settle(hass)  # the check at set-up: the name matches
+    calls = async_mock_service(hass, "notify", "phone")
+    sensor = entity(hass, "ddns_dns_check")
+    await automate(
+        hass,
+        "dns_check_notify.yaml",
+        {
+            "dns_check_sensor": sensor,
+            "address_sensors": [entity(hass, "external_ipv4"), entity(hass, "external_ipv6")],
+            "notify_action": NOTIFY,
+        },
+    )
+    assert hass.states.get(sensor).state == "off"
+
+    dns_server.zone.set(DDNS_DOMAIN, a=[OTHER_IPV4], aaaa=[PUBLIC_IPV6])
+    await poll(hass, freezer, seconds=300)  # the next check, five minutes on
+    assert hass.states.get(sensor).state == "on"
+    await poll(hass, freezer, seconds=600)
+    assert calls == []  # the default is 15 minutes
+    await poll(hass, freezer, seconds=300)
+    assert len(calls) == 1
+    message = calls[0].data["message"]
+    assert f"name of {TITLE} does not point to it: it points to another address." in message
+    assert f"In DNS: IPv4 {OTHER_IPV4}, IPv6 {PUBLIC_IPV6}." in message
+    assert f"{TITLE} External IPv4 address: {PUBLIC_IPV4}" in message
+    assert calls[0].data["title"] == f"{TITLE}: Dynamic DNS name wrong"
+
+    dns_server.zone.set(DDNS_DOMAIN, a=[PUBLIC_IPV4], aaaa=[PUBLIC_IPV6])
+    await poll(hass, freezer, seconds=300)
+    assert hass.states.get(sensor).state == "off"
+    await poll(hass, freezer, seconds=60)
+    assert len(calls) == 2
+    assert f"name of {TITLE} points to it again." in calls[1].data["message"]
 
 
 # --- certificate -----------------------------------------------------------------------------
