@@ -93,8 +93,10 @@ async def _async_set_ddns_config(call: ServiceCall) -> None:
     data = call.data
     if CONF_MODE in data:
         check_mode_offered(coordinator.capabilities, data[CONF_MODE])
+    # Against the last poll before the write turn: bad input gets its own error even while
+    # another change waits for confirmation.
+    await _ddns_settings(coordinator, data, coordinator.data.ddns)
     async with confirmed_write(coordinator, Change.DDNS_CONFIG) as confirmation:
-        await _ddns_settings(coordinator, data, coordinator.data.ddns)
         async with box_errors(coordinator, right=Right.APP):
             current = await client.get_ddns_info()
         settings = await _ddns_settings(coordinator, data, current)
@@ -134,6 +136,7 @@ async def _async_set_remote_access_user(call: ServiceCall) -> None:
     client = coordinator.client
     data = call.data
     password: str = data[CONF_PASSWORD]
+    # Before the write turn, as for Dynamic DNS.
     remote_access_settings(data, coordinator.data.remote_access)
     async with confirmed_write(coordinator, Change.REMOTE_ACCESS_USER) as confirmation:
         async with box_errors(coordinator, right=Right.APP):

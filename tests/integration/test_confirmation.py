@@ -320,6 +320,44 @@ async def test_second_write_refused_while_one_waits(
     assert hass.states.get(REMOTE_ACCESS).state == STATE_ON
 
 
+@pytest.mark.usefixtures("init_integration")
+async def test_bad_input_refused_for_itself_while_one_waits(
+    hass: HomeAssistant, box: FritzBoxSimulator
+) -> None:
+    """Input the last poll already refutes gets its own error, not "another change waits"."""
+    # A box without a remote access user: the action must be given one.
+    box.state.remote_access_username = ""
+    entry = hass.config_entries.async_get_entry(ENTRY_ID)
+    assert entry is not None
+    await entry.runtime_data.async_refresh()
+    box.log.clear()
+    task, _ = await start_write(hass, turn(hass, SERVICE_TURN_OFF, REMOTE_ACCESS))
+    waiting = len(box.log.entries)
+
+    for write, key in (
+        (
+            action(hass, SERVICE_SET_REMOTE_ACCESS_USER, password="Other-Pw-fake"),
+            "remote_access_username_missing",
+        ),
+        (
+            action(
+                hass, SERVICE_SET_DDNS_CONFIG, password="ddns-secret-fake", domain="", enabled=True
+            ),
+            "ddns_domain_required",
+        ),
+    ):
+        with pytest.raises(HomeAssistantError) as raised:
+            async with asyncio.timeout(EVENT_WAIT):
+                await write()
+        assert raised.value.translation_key == key
+    assert all(entry.action == "GetState" for entry in box.log.entries[waiting:])
+
+    assert box.press_button()
+    await task
+    assert box.state.remote_access_enabled is False
+    assert box.state.ddns.domain
+
+
 async def test_token_stays_out_of_everything(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
