@@ -5,16 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from homeassistant.const import Platform
-from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.helpers import config_validation as cv
 
-from .const import (
-    DOMAIN,
-    IPV4_ISSUES,
-    ISSUE_CERTIFICATE_MISMATCH,
-    ISSUE_INSUFFICIENT_RIGHTS,
-)
-from .coordinator import FritzRemoteAccessConfigEntry, FritzRemoteAccessCoordinator, issue_id
+from .const import DOMAIN
+from .coordinator import FritzRemoteAccessConfigEntry, FritzRemoteAccessCoordinator
 from .guard import forget_box_guard
+from .issues import ENTRY_ISSUES, delete_issues
 from .log_filter import async_redact_service_data
 from .services import async_setup_services
 
@@ -47,8 +43,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FritzRemoteAccessConfigE
 
 async def async_remove_entry(hass: HomeAssistant, entry: FritzRemoteAccessConfigEntry) -> None:
     """Forget what belongs to a deleted entry: its repair issues and its guard."""
-    for kind in (ISSUE_INSUFFICIENT_RIGHTS, ISSUE_CERTIFICATE_MISMATCH, *IPV4_ISSUES):
-        ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry.entry_id))
+    delete_issues(hass, entry.entry_id, *ENTRY_ISSUES)
     forget_box_guard(hass, entry.entry_id)
 
 

@@ -36,7 +36,6 @@ ISSUE_CERTIFICATE_MISMATCH: Final = "certificate_mismatch"
 ISSUE_IPV4_NO_ADDRESS: Final = "ipv4_no_address"
 ISSUE_IPV4_CGNAT: Final = "ipv4_cgnat"
 ISSUE_IPV4_PRIVATE: Final = "ipv4_private"
-IPV4_ISSUES: Final = (ISSUE_IPV4_NO_ADDRESS, ISSUE_IPV4_CGNAT, ISSUE_IPV4_PRIVATE)
 
 # Data of the certificate issue, read by its fix flow: the entry, the certificate the box
 # presented (to pin) and the one we had pinned when it was refused (the block applies to it).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
@@ -14,7 +14,6 @@ from homeassistant.exceptions import (
     ConfigEntryNotReady,
     HomeAssistantError,
 )
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -28,16 +27,14 @@ from .const import (
     FIX_DATA_PINNED,
     ISSUE_CERTIFICATE_MISMATCH,
     ISSUE_INSUFFICIENT_RIGHTS,
-    ISSUE_IPV4_CGNAT,
-    ISSUE_IPV4_NO_ADDRESS,
-    ISSUE_IPV4_PRIVATE,
     LOGGER,
     REACHABILITY_INTERVAL,
     SCAN_INTERVAL,
 )
 from .errors import ha_error
 from .guard import box_guard
-from .reachability import DNSCheck, DNSResult, IPv4Reach, check_dns, ipv4_reach, updates_ipv4
+from .issues import create_issue, delete_issues, show_ipv4_issue
+from .reachability import DNSCheck, DNSResult, check_dns, ipv4_reach, updates_ipv4
 from .tr064 import (
     DEFAULT_TIMEOUT,
     AppRemoteInfo,
@@ -101,13 +98,6 @@ async def _done[T](value: T) -> T:
     return value
 
 
-_IPV4_ISSUES: Final = {
-    IPv4Reach.NO_ADDRESS: ISSUE_IPV4_NO_ADDRESS,
-    IPv4Reach.CGNAT: ISSUE_IPV4_CGNAT,
-    IPv4Reach.PRIVATE: ISSUE_IPV4_PRIVATE,
-}
-
-
 def _ddns_changed(before: DDNSInfo, after: DDNSInfo) -> bool:
     """Whether the box reports another DDNS state or setting (an update came through)."""
     return (
@@ -117,11 +107,6 @@ def _ddns_changed(before: DDNSInfo, after: DDNSInfo) -> bool:
         before.status_ipv4,
         before.status_ipv6,
     ) != (after.enabled, after.domain, after.mode, after.status_ipv4, after.status_ipv6)
-
-
-def issue_id(kind: str, entry_id: str) -> str:
-    """Repair issues are per entry: two boxes may have different trouble."""
-    return f"{kind}_{entry_id}"
 
 
 class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData]):
@@ -245,8 +230,12 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
             raise self._update_error(err) from err
         self.guard.login_pause.reset()
         self.guard.refused_pin = None
-        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(ISSUE_INSUFFICIENT_RIGHTS))
-        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(ISSUE_CERTIFICATE_MISMATCH))
+        delete_issues(
+            self.hass,
+            self.config_entry.entry_id,
+            ISSUE_INSUFFICIENT_RIGHTS,
+            ISSUE_CERTIFICATE_MISMATCH,
+        )
         data = FritzRemoteAccessData(remote_access=remote_access, ddns=ddns, app_remote=app_remote)
         self._update_ipv4_issue(data)
         self._schedule_dns_check(previous, data)
@@ -275,29 +264,13 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
 
     def _update_ipv4_issue(self, data: FritzRemoteAccessData) -> None:
         """Explain why IPv4 cannot work while remote access or IPv4 DDNS relies on it."""
-        wanted: str | None = None
-        if (remote := data.app_remote) is not None and (
-            data.remote_access.enabled or (data.ddns.enabled and updates_ipv4(data.ddns.mode))
-        ):
-            wanted = _IPV4_ISSUES.get(ipv4_reach(remote.external_ipv4))
-        for kind in _IPV4_ISSUES.values():
-            if kind != wanted:
-                ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(kind))
-        if wanted is None or remote is None:
-            return
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            self._issue_id(wanted),
-            is_fixable=False,
-            is_persistent=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=wanted,
-            translation_placeholders={
-                "title": self.config_entry.title,
-                "address": str(remote.external_ipv4 or ""),
-            },
+        remote = data.app_remote
+        relied_on = data.remote_access.enabled or (
+            data.ddns.enabled and updates_ipv4(data.ddns.mode)
         )
+        address = remote.external_ipv4 if remote is not None else None
+        reach = ipv4_reach(address) if remote is not None and relied_on else None
+        show_ipv4_issue(self.hass, self.config_entry, reach, address)
 
     def _schedule_dns_check(
         self, previous: FritzRemoteAccessData | None, data: FritzRemoteAccessData
@@ -350,7 +323,7 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
             return self.paused_error(self.guard.login_pause.start())
         if isinstance(err, TR064PermissionError):
             # No username in it: Home Assistant puts issues into diagnostics unredacted.
-            self._create_issue(ISSUE_INSUFFICIENT_RIGHTS, {})
+            create_issue(self.hass, self.config_entry, ISSUE_INSUFFICIENT_RIGHTS, {})
         elif isinstance(err, TR064CertificateMismatchError):
             self.reject_certificate(err)
         if isinstance(err, TR064AuthenticationError):
@@ -380,7 +353,9 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
     def reject_certificate(self, err: TR064CertificateMismatchError) -> None:
         """Stop talking to the box and ask the user whether to trust its new certificate."""
         self.guard.refused_pin = self.pinned_fingerprint
-        self._create_issue(
+        create_issue(
+            self.hass,
+            self.config_entry,
             ISSUE_CERTIFICATE_MISMATCH,
             {"fingerprint": err.fingerprint or "?"},
             data={
@@ -401,26 +376,4 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
                 "host": self.host,
                 "time": dt_util.as_local(until).strftime("%H:%M"),
             },
-        )
-
-    def _issue_id(self, kind: str) -> str:
-        return issue_id(kind, self.config_entry.entry_id)
-
-    def _create_issue(
-        self,
-        kind: str,
-        placeholders: dict[str, str],
-        data: dict[str, str | int | float | None] | None = None,
-    ) -> None:
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            self._issue_id(kind),
-            data=data,
-            # Fixable issues carry what their fix flow needs.
-            is_fixable=data is not None,
-            is_persistent=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=kind,
-            translation_placeholders={"title": self.config_entry.title, **placeholders},
         )
