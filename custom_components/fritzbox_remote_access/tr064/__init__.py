@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .client import FritzBoxRemoteAccess, fetch_udn
+from .client import FritzBoxRemoteAccess
 from .const import (
     AUTH_POLL_INTERVAL,
     DDNS_TOGETHER_SPELLINGS,
@@ -15,6 +15,7 @@ from .const import (
     UPNP_INTERNAL_ERROR,
     UPNP_INVALID_ARGS,
 )
+from .description import fetch_udn
 from .exceptions import (
     TR064ActionFailedError,
     TR064AuthenticationError,

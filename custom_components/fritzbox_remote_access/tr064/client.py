@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
-import logging
 from typing import TYPE_CHECKING
 
 from .const import (
@@ -12,18 +10,10 @@ from .const import (
     ACTION_GET_DDNS_INFO,
     ACTION_GET_DDNS_PROVIDERS,
     ACTION_GET_INFO,
-    ACTION_GET_STATE,
     ACTION_SET_CONFIG,
     ACTION_SET_DDNS_CONFIG,
     ACTION_SET_ENABLE,
     ACTION_SET_LETS_ENCRYPT_ENABLE,
-    ARG_MODE,
-    AUTH_POLL_INTERVAL,
-    AUTH_STOP_TIMEOUT,
-    DEFAULT_APP_SETUP_CONTROL_URL,
-    DEFAULT_AUTH_CONTROL_URL,
-    DEFAULT_DEVICE_INFO_CONTROL_URL,
-    DEFAULT_REMOTE_ACCESS_CONTROL_URL,
     DEFAULT_REMOTE_ACCESS_SCPD_URL,
     DEFAULT_TIMEOUT,
     DESCRIPTION_PATH,
@@ -32,27 +22,19 @@ from .const import (
     SERVICE_AUTH,
     SERVICE_DEVICE_INFO,
     SERVICE_REMOTE_ACCESS,
-    STATE_VARIABLE_MODE,
     UPNP_ARGUMENT_VALUE_INVALID,
-    UPNP_SECOND_FACTOR_BLOCKED,
-    UPNP_SECOND_FACTOR_BUSY,
 )
-from .description import DeviceDescription, ServiceInfo, parse_device_description, parse_scpd
-from .exceptions import (
-    TR064Error,
-    TR064InvalidArgumentError,
-    TR064MalformedResponseError,
-    TR064SecondFactorBlockedError,
-    TR064SecondFactorBusyError,
-    TR064SecondFactorError,
-    TR064SecondFactorFailedError,
-    TR064SecondFactorRequiredError,
-    TR064SecondFactorTimeoutError,
-    TR064UnsupportedError,
+from .description import (
+    DeviceDescription,
+    ServiceInfo,
+    client_services,
+    parse_device_description,
+    parse_scpd,
+    remote_access_capabilities,
 )
+from .exceptions import TR064InvalidArgumentError, TR064UnsupportedError
 from .models import (
     AppRemoteInfo,
-    AuthState,
     BoxInfo,
     Capabilities,
     DDNSInfo,
@@ -60,47 +42,23 @@ from .models import (
     DDNSProvider,
     RemoteAccessInfo,
     RequestStats,
-    SecondFactorChallenge,
     app_remote_info_from,
-    auth_process_from,
-    auth_state_from,
     box_info_from,
     ddns_info_from,
-    parse_bool,
     parse_int,
     remote_access_info_from,
     required,
 )
-from .soap import build_envelope, is_xml_safe, parse_provider_list
+from .second_factor import SecondFactor
+from .soap import build_envelope, is_xml_safe, no_answer, provider_list_from, soap_bool
 from .transport import SoapRequest, Transport
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Awaitable, Callable, Mapping
 
     import aiohttp
 
-    from .models import AuthProcess, Confirmation
-
-_LOGGER = logging.getLogger(__name__)
-
-
-async def fetch_udn(
-    session: aiohttp.ClientSession,
-    host: str,
-    *,
-    port: int | None = None,
-    use_tls: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - a per-request limit, as in the client
-    fingerprint: str | None = None,
-) -> str:
-    """Read the root device UDN from tr64desc.xml; needs no credentials (unique id, discovery)."""
-    transport = Transport(
-        session, host, port=port, use_tls=use_tls, fingerprint=fingerprint, timeout=timeout
-    )
-    description = await transport.get(
-        DESCRIPTION_PATH, "device description", parse_device_description
-    )
-    return description.udn
+    from .models import Confirmation
 
 
 class FritzBoxRemoteAccess:
@@ -139,7 +97,7 @@ class FritzBoxRemoteAccess:
         # The services this client talks to, by type, with their control URLs filled in.
         self._services: dict[str, ServiceInfo] = {}
         self._capabilities: Capabilities | None = None
-        self._confirming = False
+        self._second_factor = SecondFactor(self._call)
 
     def __repr__(self) -> str:
         """Without secrets: reprs end up in logs and diagnostics."""
@@ -225,19 +183,7 @@ class FritzBoxRemoteAccess:
         remote_access = description.find_service(SERVICE_REMOTE_ACCESS)
         if remote_access is None:
             raise TR064UnsupportedError("The box has no X_AVM-DE_RemoteAccess service")
-        # Other services' actions are fixed: their SCPDs would cost requests and say nothing.
-        # Known from the description alone, they may be called while the SCPD loads.
-        services: dict[str, ServiceInfo] = {}
-        for service_type, default_control_url in (
-            (SERVICE_REMOTE_ACCESS, DEFAULT_REMOTE_ACCESS_CONTROL_URL),
-            (SERVICE_DEVICE_INFO, DEFAULT_DEVICE_INFO_CONTROL_URL),
-            (SERVICE_AUTH, DEFAULT_AUTH_CONTROL_URL),
-            (SERVICE_APP_SETUP, DEFAULT_APP_SETUP_CONTROL_URL),
-        ):
-            if service := description.find_service(service_type):
-                services[service_type] = replace(
-                    service, control_url=service.control_url or default_control_url
-                )
+        services = client_services(description)
         self._description = description
         self._services = services
         read_scpd = self._transport.get(
@@ -250,10 +196,7 @@ class FritzBoxRemoteAccess:
             scpd, box_info = await asyncio.gather(read_scpd, self.get_device_info())
         else:
             scpd = await read_scpd
-        mode_values = scpd.allowed_values(
-            ACTION_SET_DDNS_CONFIG, ARG_MODE, STATE_VARIABLE_MODE
-        ) or scpd.allowed_values(ACTION_GET_DDNS_INFO, ARG_MODE, STATE_VARIABLE_MODE)
-        self._capabilities = Capabilities(actions=frozenset(scpd.actions), mode_values=mode_values)
+        self._capabilities = remote_access_capabilities(scpd)
         return box_info
 
     # --- DeviceInfo -------------------------------------------------------------------------
@@ -274,7 +217,9 @@ class FritzBoxRemoteAccess:
 
     async def get_ddns_providers(self) -> tuple[DDNSProvider, ...]:
         """List the DDNS providers the box knows; the user-defined one has a localised name."""
-        return await self._call(SERVICE_REMOTE_ACCESS, ACTION_GET_DDNS_PROVIDERS, _providers)
+        return await self._call(
+            SERVICE_REMOTE_ACCESS, ACTION_GET_DDNS_PROVIDERS, provider_list_from
+        )
 
     async def set_config(
         self,
@@ -288,9 +233,9 @@ class FritzBoxRemoteAccess:
         """Configure the remote access user (needs right C)."""
         await self._write(
             ACTION_SET_CONFIG,
-            _ignore,
+            no_answer,
             {
-                "NewEnabled": _bool(enabled),
+                "NewEnabled": soap_bool(enabled),
                 "NewPort": str(port),
                 "NewUsername": username,
                 "NewPassword": password,
@@ -317,9 +262,9 @@ class FritzBoxRemoteAccess:
         await self.connect()
         await self._write(
             ACTION_SET_DDNS_CONFIG,
-            _ignore,
+            no_answer,
             {
-                "NewEnabled": _bool(enabled),
+                "NewEnabled": soap_bool(enabled),
                 "NewProviderName": provider_name,
                 "NewUpdateURL": update_url,
                 "NewServerIPv4": server_ipv4,
@@ -338,7 +283,7 @@ class FritzBoxRemoteAccess:
         return await self._write(
             ACTION_SET_ENABLE,
             _returned_port,
-            {"NewEnabled": _bool(enabled)},
+            {"NewEnabled": soap_bool(enabled)},
             confirmation=confirmation,
         )
 
@@ -348,8 +293,8 @@ class FritzBoxRemoteAccess:
         """Switch Let's Encrypt; unsupported on firmware without it."""
         await self._write(
             ACTION_SET_LETS_ENCRYPT_ENABLE,
-            _ignore,
-            {"NewLetsEncryptEnabled": _bool(enabled)},
+            no_answer,
+            {"NewLetsEncryptEnabled": soap_bool(enabled)},
             confirmation=confirmation,
         )
 
@@ -360,7 +305,7 @@ class FritzBoxRemoteAccess:
         await self.connect()
         if SERVICE_AUTH not in self._services:
             return None
-        return await self._call(SERVICE_AUTH, ACTION_GET_INFO, _enabled)
+        return await self._second_factor.enabled()
 
     # --- X_AVM-DE_AppSetup ------------------------------------------------------------------
 
@@ -433,118 +378,20 @@ class FritzBoxRemoteAccess:
         confirmation: Confirmation | None,
     ) -> T:
         """Send a RemoteAccess write; with ``confirmation``, run the second factor on 866."""
-        try:
-            return await self._call(
-                SERVICE_REMOTE_ACCESS, action, convert, arguments, secrets=secrets
+
+        def send(token: str | None) -> Awaitable[T]:
+            return self._call(
+                SERVICE_REMOTE_ACCESS,
+                action,
+                convert,
+                arguments,
+                secrets=secrets if token is None else (*secrets, token),
+                token=token,
             )
-        except TR064SecondFactorRequiredError:
-            if confirmation is None or SERVICE_AUTH not in self._services:
-                raise
-        token = await self._confirm(action, confirmation)
-        # The token is good for this one action; a second 866 is raised as it is.
-        return await self._call(
-            SERVICE_REMOTE_ACCESS,
-            action,
-            convert,
-            arguments,
-            secrets=(*secrets, token),
-            token=token,
+
+        return await self._second_factor.write(
+            action, send, confirmation, lambda: SERVICE_AUTH in self._services
         )
-
-    async def _confirm(self, action: str, confirmation: Confirmation) -> str:
-        """Run one confirmation on the box and return its token; one at a time per client."""
-        if self._confirming:
-            # Starting a second process would first stop the one already waiting.
-            raise TR064SecondFactorBusyError(
-                UPNP_SECOND_FACTOR_BUSY, f"{action}: a confirmation is already waiting"
-            )
-        self._confirming = True
-        try:
-            return await self._run_confirmation(action, confirmation)
-        finally:
-            self._confirming = False
-
-    async def _run_confirmation(self, action: str, confirmation: Confirmation) -> str:
-        # A process left over (ours, lost) would make the box answer 868 to the start.
-        await self._stop_confirmation()
-        process = await self._call(
-            SERVICE_AUTH, ACTION_SET_CONFIG, auth_process_from, {"NewAction": "start"}
-        )
-        _LOGGER.debug("%s: confirmation started: %r", action, process)
-        try:
-            async with asyncio.timeout(confirmation.timeout):
-                await self._await_confirmation(action, process, confirmation)
-        except TimeoutError:
-            await self._stop_confirmation()
-            raise TR064SecondFactorTimeoutError(
-                f"{action}: not confirmed on the box within {confirmation.timeout:g} s"
-            ) from None
-        except BaseException:  # cancelled, refused by the box, or the callback failed
-            await self._stop_confirmation()
-            raise
-        return process.token
-
-    async def _await_confirmation(
-        self, action: str, process: AuthProcess, confirmation: Confirmation
-    ) -> None:
-        """Tell the caller what to do, then ask the box every 2 s until it is decided."""
-        state = process.state
-        if state is AuthState.WAITING:
-            if not process.token:
-                raise TR064MalformedResponseError("SetConfig(start) answered no token")
-            confirmation.on_challenge(
-                SecondFactorChallenge(
-                    action=action,
-                    methods=process.methods,
-                    phone_code=process.phone_code,
-                    timeout=confirmation.timeout,
-                )
-            )
-        while state is AuthState.WAITING:
-            await asyncio.sleep(AUTH_POLL_INTERVAL)
-            state = await self._call(
-                SERVICE_AUTH,
-                ACTION_GET_STATE,
-                auth_state_from,
-                token=process.token,
-                secrets=(process.token,),
-            )
-        if state is not AuthState.AUTHENTICATED:
-            raise _state_error(action, state)
-
-    async def _stop_confirmation(self) -> None:
-        """End this user's confirmation process on the box; best effort, bounded."""
-        try:
-            async with asyncio.timeout(AUTH_STOP_TIMEOUT):
-                await self._call(SERVICE_AUTH, ACTION_SET_CONFIG, _ignore, {"NewAction": "stop"})
-        except (TR064Error, TimeoutError) as err:
-            _LOGGER.debug("Stopping the confirmation failed: %s", type(err).__name__)
-
-
-def _state_error(action: str, state: AuthState) -> TR064SecondFactorError:
-    """Return the error for a confirmation that ended unconfirmed."""
-    text = f"{action}: the box ended the confirmation ({state})"
-    if state is AuthState.BLOCKED:
-        return TR064SecondFactorBlockedError(UPNP_SECOND_FACTOR_BLOCKED, text)
-    if state is AuthState.ANOTHER_PROCESS:
-        return TR064SecondFactorBusyError(UPNP_SECOND_FACTOR_BUSY, text)
-    return TR064SecondFactorFailedError(text)
-
-
-def _bool(value: bool) -> str:
-    return "1" if value else "0"
-
-
-def _ignore(_values: dict[str, str]) -> None:
-    """Setters return nothing worth reading."""
-
-
-def _enabled(values: dict[str, str]) -> bool:
-    return parse_bool(required(values, "NewEnabled"), "NewEnabled")
-
-
-def _providers(values: dict[str, str]) -> tuple[DDNSProvider, ...]:
-    return parse_provider_list(required(values, "NewProviderList"))
 
 
 def _returned_port(values: dict[str, str]) -> int:

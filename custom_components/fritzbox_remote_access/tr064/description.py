@@ -6,15 +6,43 @@ allowed values the box advertises.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Final
 
+from .const import (
+    ACTION_GET_DDNS_INFO,
+    ACTION_SET_DDNS_CONFIG,
+    ARG_MODE,
+    DEFAULT_APP_SETUP_CONTROL_URL,
+    DEFAULT_AUTH_CONTROL_URL,
+    DEFAULT_DEVICE_INFO_CONTROL_URL,
+    DEFAULT_REMOTE_ACCESS_CONTROL_URL,
+    DEFAULT_TIMEOUT,
+    DESCRIPTION_PATH,
+    SERVICE_APP_SETUP,
+    SERVICE_AUTH,
+    SERVICE_DEVICE_INFO,
+    SERVICE_REMOTE_ACCESS,
+    STATE_VARIABLE_MODE,
+)
 from .exceptions import TR064MalformedResponseError
+from .models import Capabilities
 from .safexml import child, child_text, parse_xml
+from .transport import Transport
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
     import xml.etree.ElementTree as ET
+
+    import aiohttp
+
+# The services the client uses, with the control URL to take when the description has none.
+_CONTROL_URLS: Final = (
+    (SERVICE_REMOTE_ACCESS, DEFAULT_REMOTE_ACCESS_CONTROL_URL),
+    (SERVICE_DEVICE_INFO, DEFAULT_DEVICE_INFO_CONTROL_URL),
+    (SERVICE_AUTH, DEFAULT_AUTH_CONTROL_URL),
+    (SERVICE_APP_SETUP, DEFAULT_APP_SETUP_CONTROL_URL),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,3 +213,45 @@ def parse_scpd(data: bytes) -> ServiceDescription:
             allowed_values=values,
         )
     return ServiceDescription(actions=actions, state_variables=variables)
+
+
+def client_services(description: DeviceDescription) -> dict[str, ServiceInfo]:
+    """Return the services the client uses that the box lists, with control URLs filled in.
+
+    Only RemoteAccess's SCPD is read: the other services' actions are fixed, so their SCPDs
+    would cost requests and say nothing.
+    """
+    services: dict[str, ServiceInfo] = {}
+    for service_type, default_control_url in _CONTROL_URLS:
+        if service := description.find_service(service_type):
+            services[service_type] = replace(
+                service, control_url=service.control_url or default_control_url
+            )
+    return services
+
+
+def remote_access_capabilities(scpd: ServiceDescription) -> Capabilities:
+    """Return the RemoteAccess actions and DDNS mode spellings this box's SCPD advertises."""
+    mode_values = scpd.allowed_values(
+        ACTION_SET_DDNS_CONFIG, ARG_MODE, STATE_VARIABLE_MODE
+    ) or scpd.allowed_values(ACTION_GET_DDNS_INFO, ARG_MODE, STATE_VARIABLE_MODE)
+    return Capabilities(actions=frozenset(scpd.actions), mode_values=mode_values)
+
+
+async def fetch_udn(
+    session: aiohttp.ClientSession,
+    host: str,
+    *,
+    port: int | None = None,
+    use_tls: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - a per-request limit, as in the client
+    fingerprint: str | None = None,
+) -> str:
+    """Read the root device UDN from tr64desc.xml; needs no credentials (unique id, discovery)."""
+    transport = Transport(
+        session, host, port=port, use_tls=use_tls, fingerprint=fingerprint, timeout=timeout
+    )
+    description = await transport.get(
+        DESCRIPTION_PATH, "device description", parse_device_description
+    )
+    return description.udn

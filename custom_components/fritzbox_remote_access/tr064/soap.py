@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from .exceptions import TR064MalformedResponseError
-from .models import DDNSProvider
+from .models import DDNSProvider, required
 from .safexml import child_text, local_name, parse_raw, parse_xml, raw_child
 
 if TYPE_CHECKING:
@@ -110,3 +110,17 @@ def parse_provider_list(text: str) -> tuple[DDNSProvider, ...]:
             raise TR064MalformedResponseError("Provider list item without ProviderName")
         providers.append(DDNSProvider(name=name, info_url=(child_text(item, "InfoURL") or "")))
     return tuple(providers)
+
+
+def soap_bool(value: bool) -> str:
+    """TR-064 writes booleans as 1 and 0."""
+    return "1" if value else "0"
+
+
+def no_answer(_values: dict[str, str]) -> None:
+    """Read nothing: setters answer nothing worth reading."""
+
+
+def provider_list_from(values: dict[str, str]) -> tuple[DDNSProvider, ...]:
+    """GetDDNSProviders' answer."""
+    return parse_provider_list(required(values, "NewProviderList"))
