@@ -5,6 +5,8 @@ updated, remote access off) and its HTTP control interface (``control_url``: pre
 dial the code), writes one JSON line with its address to stdout, then answers JSON lines on
 stdin: ``{"op": "get", "path": "ddns.status_ipv4"}`` or
 ``{"op": "set", "path": "remote_access_enabled", "value": true}`` (paths into ``sim.state``).
+A DNS server on a loopback UDP port (``nameserver``) answers the box's DDNS name with the
+box's external addresses as they are at that moment; Home Assistant's DNS check asks it.
 It stops on SIGINT, SIGTERM or when stdin closes, so it never outlives whoever started it.
 With ``--confirm`` every write to the box's remote-access settings waits for its second factor.
 
@@ -27,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, Self
 import urllib.parse
 import urllib.request
 
+from .dns_server import start_dns_server
 from .processes import die_with_parent
 
 if TYPE_CHECKING:
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_USERNAME = "admin"
-DEMO_PASSWORD = "fritz-demo-2024"  # noqa: S105  # a loopback-only simulator, documented in README
+DEMO_PASSWORD = "fritz-demo-2024"  # noqa: S105  # a loopback-only simulator; scripts/develop prints it
 DEMO_SEED = 7590  # a fixed serial number, hence UDN: a config entry survives a restart
 
 
@@ -88,8 +91,21 @@ async def serve(args: argparse.Namespace) -> None:
     ddns.update_url = "https://dynv6.com/api/update?hostname=<domain>&ipv4=<ipaddr>&token=<pass>"
     ddns.username = "none"
     ddns.status_ipv4 = ddns.status_ipv6 = "updated"
+    # Short enough for the device page to show the sensor's name in full beside it.
+    sim.state.external_ipv6 = "2003:c2:e70f:5a00::1"
+
+    def records(name: str) -> tuple[list[str], list[str]] | None:
+        state = sim.state
+        if name != state.ddns.domain.lower():
+            return None
+        return [a for a in (state.external_ipv4,) if a], [a for a in (state.external_ipv6,) if a]
 
     await sim.start(host=args.host, port=args.port)
+    try:
+        dns, dns_port = await start_dns_server(records, args.host, args.dns_port)
+    except OSError:
+        await sim.stop()
+        raise
     loop = asyncio.get_running_loop()
     stopped = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -110,6 +126,7 @@ async def serve(args: argparse.Namespace) -> None:
             "username": args.username,
             "password": args.password,
             "control_url": f"{sim.url}{CONTROL_PREFIX}",
+            "nameserver": f"{args.host}:{dns_port}",
             "protected_actions": sorted(sim.protected_actions),
             "second_factor_methods": sim.second_factor.methods,
             "phone_code": sim.second_factor.phone_code,
@@ -132,6 +149,7 @@ async def serve(args: argparse.Namespace) -> None:
     finally:
         control.cancel()
         stop.cancel()
+        dns.close()
         await sim.stop()
 
 
@@ -143,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--username", default=DEMO_USERNAME)
     parser.add_argument("--password", default=DEMO_PASSWORD)
     parser.add_argument("--seed", type=int, default=DEMO_SEED)
+    parser.add_argument(
+        "--dns-port", type=int, default=0, help="UDP port of its DNS server (0: a free one)"
+    )
     parser.add_argument(
         "--confirm", action="store_true", help="every write needs the second factor"
     )
@@ -185,7 +206,7 @@ class DemoBox:
         return self._process
 
     def start(self) -> dict[str, Any]:
-        """Start the child and return what it announced (url, host, port, udn, credentials)."""
+        """Start the child and return what it announced (url, udn, credentials, nameserver)."""
         self._process = subprocess.Popen(  # noqa: S603  # our own interpreter and module
             [sys.executable, "-m", "devtools.demo_box", *self._args],
             cwd=REPO,

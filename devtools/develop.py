@@ -64,12 +64,12 @@ def develop(args: argparse.Namespace) -> int:
         if not hass.made_here():
             raise SystemExit(f"develop: --reset: {config_dir} was not made by scripts/develop")
         shutil.rmtree(config_dir)
-    hass.prepare()
     api = hass.client()
     box = DemoBox(port=args.box_port, confirm=args.confirm)
     try:
         info = box.start()
         _say(f"develop: simulated FRITZ!Box at {info['url']} (user {info['username']})")
+        hass.prepare(info["nameserver"])
         _say(f"develop: starting Home Assistant from {config_dir} (log: {hass.log_file})")
         hass.start()
         hass.wait_until_answering()
@@ -88,6 +88,8 @@ def develop(args: argparse.Namespace) -> int:
             f"  Home Assistant   {hass.url}   (also http://localhost:{args.ha_port})",
             f"  log in as        {DEMO_USER} / {DEMO_PASSWORD}",
             f"  FRITZ!Box (sim)  {info['url']}   {info['username']} / {info['password']}",
+            f"  DNS (sim)        {info['nameserver']} (UDP) answers the box's DDNS name;",
+            "                   the integration's DNS check asks it, not the machine's resolver",
             f"  integration      {added}:",
             "                   Settings > Devices & services > FRITZ!Box Remote Access",
         ]

@@ -6,6 +6,10 @@ Assistant 2026.10 no longer takes them from configuration.yaml for good. Onboard
 being posted: posting it makes Home Assistant set up four unrelated integrations (Met.no, Google
 Translate, Radio Browser, shopping list), which would pip-install their libraries and reach out
 to the internet. Location, units and time zone come from configuration.yaml instead.
+
+The integration's DNS check asks the demo box's DNS server: the development-only integration
+``fritzbox_demo_dns`` (linked next to ours, loaded from configuration.yaml) points it there, at
+the address written to demo-dns.yaml before each start.
 """
 
 from __future__ import annotations
@@ -30,11 +34,20 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 INTEGRATION = REPO / "custom_components" / DOMAIN
+DEMO_DNS = "fritzbox_demo_dns"
+DEMO_DNS_FILE = "demo-dns.yaml"
+# The demo DNS lines of configuration.yaml (added to one of ours that lacks them).
+DEMO_DNS_CONFIGURATION = f"""
+# Development only (devtools/{DEMO_DNS}): the integration's DNS check asks the demo box's
+# DNS server on loopback, whose address is written to {DEMO_DNS_FILE} before each start.
+{DEMO_DNS}: !include {DEMO_DNS_FILE}
+"""
 INSTALL_MARK = "Attempting install"
 # In every configuration.yaml written here: tells scripts/develop --reset the folder is its own.
 CONFIGURATION_MARK = "a minimal Home Assistant for the"
 
-CONFIGURATION = """\
+CONFIGURATION = (
+    """\
 # Written by devtools/hass_process.py: a minimal Home Assistant for the FRITZ!Box Remote
 # Access integration. Home Assistant adds its default integrations itself; scripts/setup
 # installs every library they need, so nothing is pip-installed at start.
@@ -65,6 +78,8 @@ logger:
     # The ffmpeg integration always loads, but nothing here needs the (large) ffmpeg program.
     haffmpeg: critical
 """
+    + DEMO_DNS_CONFIGURATION
+)
 
 
 class HassProcessError(RuntimeError):
@@ -99,21 +114,25 @@ class HassProcess:
             return CONFIGURATION_MARK in configuration.read_text()
         return False
 
-    def prepare(self) -> None:
-        """Create what is missing: configuration, link to the integration, onboarding store.
+    def prepare(self, nameserver: str) -> None:
+        """Create what is missing: configuration, links to the integrations, onboarding store.
 
-        An existing configuration.yaml is kept as it is (a developer may have edited it).
+        An existing configuration.yaml is kept as it is (a developer may have edited it), but
+        gains the demo DNS lines if it is ours and lacks them. ``nameserver`` (``host:port``)
+        is the DNS server the integration's DNS check asks.
         """
         self.config_dir.mkdir(parents=True, exist_ok=True)
         configuration = self.config_dir / "configuration.yaml"
         if not configuration.exists():
             configuration.write_text(CONFIGURATION.format(domain=DOMAIN))
-        link = self.config_dir / "custom_components" / DOMAIN
-        link.parent.mkdir(exist_ok=True)
-        if not link.is_symlink():
-            if link.exists():
-                raise HassProcessError(f"{link} exists and is not a link to the working tree")
-            link.symlink_to(os.path.relpath(INTEGRATION, link.parent))
+        elif self.made_here() and f"\n{DEMO_DNS}:" not in configuration.read_text():
+            with configuration.open("a") as appended:
+                appended.write(DEMO_DNS_CONFIGURATION)
+        (self.config_dir / DEMO_DNS_FILE).write_text(
+            f"# Written by devtools/hass_process.py before each start.\nnameserver: {nameserver}\n"
+        )
+        self._link(DOMAIN, INTEGRATION)
+        self._link(DEMO_DNS, Path(__file__).parent / DEMO_DNS)
         storage = self.config_dir / ".storage"
         storage.mkdir(exist_ok=True)
         if not (storage / "onboarding").exists():
@@ -121,6 +140,15 @@ class HassProcess:
             onboarding = {"version": 4, "minor_version": 1, "key": "onboarding", "data": done}
             (storage / "onboarding").write_text(json.dumps(onboarding, indent=2))
         self._write_http_settings(storage / "http")
+
+    def _link(self, domain: str, target: Path) -> None:
+        """custom_components/<domain>: a relative link to ``target`` in the working tree."""
+        link = self.config_dir / "custom_components" / domain
+        link.parent.mkdir(exist_ok=True)
+        if not link.is_symlink():
+            if link.exists():
+                raise HassProcessError(f"{link} exists and is not a link to the working tree")
+            link.symlink_to(os.path.relpath(target, link.parent))
 
     def _write_http_settings(self, path: Path) -> None:
         """Listen on 127.0.0.1:port only; keep every other HTTP setting as it is.
@@ -140,9 +168,13 @@ class HassProcess:
     # -- process ---------------------------------------------------------------------------
 
     def start(self, output: IO[bytes] | int | None = None) -> None:
-        """Start ``hass`` in a session of its own (the caller decides when it stops)."""
+        """Start ``hass`` in a session of its own (the caller decides when it stops).
+
+        ``-P`` keeps the working directory off ``sys.path``: its custom_components/ would
+        otherwise hide the configuration folder's, where the demo DNS integration is linked.
+        """
         self._process = subprocess.Popen(  # noqa: S603  # our own interpreter
-            [sys.executable, "-m", "homeassistant", "--config", str(self.config_dir)],
+            [sys.executable, "-P", "-m", "homeassistant", "--config", str(self.config_dir)],
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT if output is not None else None,
@@ -191,13 +223,14 @@ class HassProcess:
 
 
 @contextlib.contextmanager
-def running_hass(config_dir: Path, logs: Path) -> Iterator[HassProcess]:
+def running_hass(config_dir: Path, logs: Path, nameserver: str) -> Iterator[HassProcess]:
     """Run ``hass`` from a new ``config_dir`` on a free port until the block ends.
 
-    Its console output and, once it has stopped, its log are kept in the folder ``logs``.
+    Its DNS check asks ``nameserver``. Its console output and, once it has stopped, its log are
+    kept in the folder ``logs``.
     """
     process = HassProcess(config_dir, free_port())
-    process.prepare()
+    process.prepare(nameserver)
     with (logs / "hass-output.log").open("wb") as output:
         process.start(output)
         try:

@@ -89,10 +89,13 @@ def box(logs: Path, request: pytest.FixtureRequest) -> Iterator[DemoBox]:
 
 
 @pytest.fixture(scope="module")
-def hass_process(logs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HassProcess]:
-    """A real Home Assistant with a new configuration, answering on a free port."""
+def hass_process(
+    logs: Path, box: DemoBox, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[HassProcess]:
+    """A real Home Assistant with a new configuration on a free port; DNS from the box."""
     pytest_socket.enable_socket()
-    with running_hass(tmp_path_factory.mktemp("ha-config"), logs) as process:
+    config_dir = tmp_path_factory.mktemp("ha-config")
+    with running_hass(config_dir, logs, box.info["nameserver"]) as process:
         yield process
 
 

@@ -113,6 +113,14 @@ def test_add_box_from_the_ui(page: Page, hass: HassClient, box: DemoBox) -> None
 @pytest.mark.usefixtures("box_added")
 def test_toggle_remote_access(page: Page, hass: HassClient, box: DemoBox) -> None:
     """Flipping the switch on the device page switches the box's remote access."""
+    # The DNS check runs after the first poll; the box's own DNS server on loopback answers
+    # its DDNS name with its external addresses, so the name check says OK.
+    dns_check_name = ENTITY_NAMES["binary_sensor.ddns_dns_check"]
+    dns_check = hass.entity_id_named("binary_sensor", dns_check_name)
+    wait_for(lambda: hass.state(dns_check)["state"] == "off", "the DNS name check to say OK")
+    attributes = hass.state(dns_check)["attributes"]
+    assert attributes["reason"] == "match", attributes
+    assert attributes["dns_ipv4"] == [box.get("external_ipv4")], attributes
     open_device_page(page, hass)
     toggle, switch = remote_access_toggle(page)
     expect(switch).not_to_be_checked()
@@ -128,6 +136,10 @@ def test_toggle_remote_access(page: Page, hass: HassClient, box: DemoBox) -> Non
             ENTITY_NAMES["sensor.certificate_state"],
         ):
             expect(page.get_by_text(name, exact=True)).to_be_in_viewport()
+        dns_check_row = page.locator("hui-generic-entity-row").filter(
+            has=page.get_by_text(dns_check_name, exact=True)
+        )
+        expect(dns_check_row).to_contain_text("OK")
         shot(page, "06-device-page-whole", readme="device-page")
 
     toggle.click()

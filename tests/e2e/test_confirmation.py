@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 import pytest
 
 from .ui import (
+    ENTITY_NAMES,
     REMOTE_ACCESS,
     STRINGS,
     ignore_core_installation_repair,
@@ -46,6 +47,9 @@ def test_switch_waits_for_the_button_on_the_box(
 ) -> None:
     """The notification says what to do; nothing changes until the button is pressed."""
     assert box.info["protected_actions"], "the box should want changes confirmed"
+    # The picture shows the box's DNS name check settled: OK, from the box's own DNS server.
+    dns_check = hass.entity_id_named("binary_sensor", ENTITY_NAMES["binary_sensor.ddns_dns_check"])
+    wait_for(lambda: hass.state(dns_check)["state"] == "off", "the DNS name check to say OK")
     log_in(page, hass)
     ignore_core_installation_repair(page)
     open_device_page(page, hass)

@@ -56,10 +56,11 @@ def box(artifacts: Path) -> Iterator[DemoBox]:
 
 @pytest.fixture(scope="module")
 def hass_process(
-    artifacts: Path, tmp_path_factory: pytest.TempPathFactory
+    artifacts: Path, box: DemoBox, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[HassProcess]:
-    """A real Home Assistant with a new configuration, answering on a free port."""
-    with running_hass(tmp_path_factory.mktemp("ha-config"), artifacts) as process:
+    """A real Home Assistant with a new configuration on a free port; DNS from the box."""
+    config_dir = tmp_path_factory.mktemp("ha-config")
+    with running_hass(config_dir, artifacts, box.info["nameserver"]) as process:
         yield process
 
 

@@ -31,6 +31,7 @@ ENTITIES = STRINGS["entity"]
 REMOTE_ACCESS = ENTITIES["switch"]["remote_access"]["name"]
 DDNS_STATUS_IPV4 = ENTITIES["sensor"]["ddns_status_ipv4"]["name"]
 DDNS_DOMAIN = ENTITIES["sensor"]["ddns_domain"]["name"]
+DNS_CHECK = ENTITIES["binary_sensor"]["ddns_dns_check"]["name"]
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
@@ -64,6 +65,16 @@ def test_set_up_from_the_config_flow(hass: HassClient, box: DemoBox) -> None:
     (entry,) = hass.config_entries()
     assert entry["state"] == "loaded"
     assert hass.state(hass.entity_id_named("switch", REMOTE_ACCESS))["state"] == "off"
+
+
+def test_dns_check_asks_the_box_dns_server(hass: HassClient, box: DemoBox, entry_id: str) -> None:
+    """The DNS check resolves the DDNS name on the box's loopback DNS server: a match."""
+    entity_id = hass.entity_id_named("binary_sensor", DNS_CHECK)
+    wait_for(lambda: hass.state(entity_id)["state"] == "off", "the DNS name check to say OK")
+    attributes = hass.state(entity_id)["attributes"]
+    assert attributes["reason"] == "match", attributes
+    assert attributes["dns_ipv4"] == [box.get("external_ipv4")], attributes
+    assert attributes["dns_ipv6"] == [box.get("external_ipv6")], attributes
 
 
 def test_a_poll_brings_the_box_state(hass: HassClient, box: DemoBox, entry_id: str) -> None:
