@@ -6,6 +6,7 @@ persistent notification and the event ``fritzbox_remote_access_confirmation_requ
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from enum import StrEnum
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 from homeassistant.components import persistent_notification
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
@@ -72,6 +74,11 @@ class ConfirmationPrompt:
         self._change = change
         self._texts = texts
         self._shown = False
+
+    @property
+    def shown(self) -> bool:
+        """Whether the write waits for a person now."""
+        return self._shown
 
     def _text(self, key: str, **placeholders: str) -> str:
         template = self._texts.get(f"component.{DOMAIN}.{TEXT_CATEGORY}.{key}", key)
@@ -135,13 +142,37 @@ async def confirmed_write(
 ) -> AsyncIterator[Confirmation]:
     """Take the box's write turn and yield the ``Confirmation`` its writes pass to the client.
 
-    A write while another waits for confirmation is refused at once, before any request.
+    A write while another waits for confirmation is refused at once, before any request. One
+    that waits when its entry unloads or Home Assistant stops is cancelled: the client then
+    stops the box's process, and the caller gets an error.
     """
     async with coordinator.guard.write_gate.turn():
         hass = coordinator.hass
         texts = await async_get_translations(hass, hass.config.language, TEXT_CATEGORY, {DOMAIN})
         prompt = ConfirmationPrompt(coordinator, change, texts)
+        task = asyncio.current_task()
+        assert task is not None  # noqa: S101 - a service call runs in a task
+        cancelled = False
+
+        @callback
+        def cancel() -> None:
+            nonlocal cancelled
+            if prompt.shown and not cancelled:
+                cancelled = True
+                task.cancel()
+
+        remove = coordinator.async_on_shutdown(cancel)
         try:
             yield Confirmation(on_challenge=prompt.show, timeout=CONFIRMATION_TIMEOUT)
+        except asyncio.CancelledError:
+            # Only our own cancellation becomes an error; any other goes on as it is.
+            if cancelled and task.uncancel() == 0:
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="confirmation_cancelled",
+                    translation_placeholders={"host": coordinator.host},
+                ) from None
+            raise
         finally:
+            remove()
             prompt.dismiss()

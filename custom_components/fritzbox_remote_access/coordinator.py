@@ -8,7 +8,14 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_USERNAME,
+    EVENT_HOMEASSISTANT_STOP,
+)
+from homeassistant.core import callback
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
     ConfigEntryNotReady,
@@ -56,7 +63,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
     from datetime import datetime
 
-    from homeassistant.core import HomeAssistant
+    from homeassistant.core import Event, HomeAssistant
 
 type FritzRemoteAccessConfigEntry = ConfigEntry[FritzRemoteAccessCoordinator]
 
@@ -152,6 +159,11 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
         self._dns_checking = False
         # Something changed while a check was under way: check again when it is done.
         self._dns_recheck = False
+        # Writes waiting for a person end with the entry (unload, reload) or Home Assistant.
+        self._cancel_writes: set[Callable[[], None]] = set()
+        entry.async_on_unload(
+            hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, self._async_cancel_writes)
+        )
 
     @property
     def udn(self) -> str:
@@ -162,6 +174,22 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
     def capabilities(self) -> Capabilities:
         """What the box's firmware offers."""
         return self.client.capabilities
+
+    @callback
+    def async_on_shutdown(self, cancel: Callable[[], None]) -> Callable[[], None]:
+        """Call ``cancel`` when the entry unloads or Home Assistant stops; returns a remover."""
+        self._cancel_writes.add(cancel)
+        return partial(self._cancel_writes.discard, cancel)
+
+    @callback
+    def _async_cancel_writes(self, _event: Event | None = None) -> None:
+        for cancel in list(self._cancel_writes):
+            cancel()
+
+    async def async_shutdown(self) -> None:
+        """Stop polling and end the writes that wait for confirmation."""
+        self._async_cancel_writes()
+        await super().async_shutdown()
 
     async def async_config_entry_first_refresh(self) -> None:
         """Fail set-up with the translated reason of the failed first refresh.

@@ -16,6 +16,7 @@ from unittest.mock import patch
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
     ATTR_ENTITY_ID,
+    EVENT_HOMEASSISTANT_STOP,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     STATE_OFF,
@@ -356,6 +357,43 @@ async def test_bad_input_refused_for_itself_while_one_waits(
     await task
     assert box.state.remote_access_enabled is False
     assert box.state.ddns.domain
+
+
+@pytest.mark.parametrize("end", ["reload", "unload", "stop"])
+@pytest.mark.usefixtures("init_integration")
+async def test_waiting_write_ends_with_the_entry(
+    hass: HomeAssistant, box: FritzBoxSimulator, end: str
+) -> None:
+    """Unload, reload or stop while a write waits: cancelled at once, the box's process stopped."""
+    box.log.clear()
+    task, _ = await start_write(hass, turn(hass, SERVICE_TURN_OFF, REMOTE_ACCESS))
+    if end == "stop":
+        hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+    elif end == "reload":
+        assert await hass.config_entries.async_reload(ENTRY_ID)
+    else:
+        assert await hass.config_entries.async_unload(ENTRY_ID)
+    with pytest.raises(HomeAssistantError) as raised:
+        async with asyncio.timeout(EVENT_WAIT):
+            await task
+    assert raised.value.translation_key == "confirmation_cancelled"
+    assert box.state.remote_access_enabled is True
+    assert box.second_factor.state == "stopped"
+    assert notification(hass) is None
+    cancelled = [*confirmed("SetEnable")[:3], ("SetConfig", "auth", False)]  # then stopped
+    if end != "reload":
+        assert requests(box) == cancelled
+    else:
+        # The reloaded entry's set-up reads go out meanwhile; the write's requests are these.
+        writes = [entry for entry in requests(box) if "auth" in entry or "SetEnable" in entry]
+        assert writes == cancelled
+        # The reloaded entry writes again, with a confirmation of its own.
+        assert hass.states.get(REMOTE_ACCESS).state == STATE_ON
+        task, _ = await start_write(hass, turn(hass, SERVICE_TURN_OFF, REMOTE_ACCESS))
+        assert box.press_button()
+        await task
+        assert box.state.remote_access_enabled is False
+        assert hass.states.get(REMOTE_ACCESS).state == STATE_OFF
 
 
 async def test_token_stays_out_of_everything(
