@@ -2,7 +2,7 @@
 
 ``FAULTS`` is the single source of what each fault does on each path (set-up, poll, switch
 action, service action). ``test_fault`` runs every pair against it;
-``test_readme_shows_the_matrix`` checks that the README's "Failure behaviour" table says the
+``test_docs_show_the_matrix`` checks that the table in docs/failure-behaviour.md says the
 same, so the two cannot drift apart.
 
 Time is frozen (``freezer``): the simulator's clock and the event loop only move when a test
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-README = FilePath(__file__).parents[2] / "README.md"
+FAILURE_DOC = FilePath(__file__).parents[2] / "docs" / "failure-behaviour.md"
 INTEGRATION_LOGGER = "custom_components.fritzbox_remote_access"
 REMOTE_ACCESS = "switch.fritz_box_7590_remote_access"
 PORT_SENSOR = "sensor.fritz_box_7590_remote_access_port"
@@ -76,7 +76,7 @@ RECOVERY_POLLS = 6
 
 
 class Path(StrEnum):
-    """Where a fault can meet the integration; the values are the README's column titles."""
+    """Where a fault can meet the integration; the values are the table's column titles."""
 
     SETUP = "Set-up"
     POLL = "Poll"
@@ -98,7 +98,7 @@ class Expect:
     pause: bool = False  # the login pause starts: nothing is sent to the box for a while
 
     def describe(self, path: Path) -> str:
-        """The README's cell for this outcome."""
+        """The documented table's cell for this outcome."""
         if self.key is None:
             return "no effect"
         if path is Path.SETUP:
@@ -714,12 +714,12 @@ def test_every_simulator_fault_is_in_the_matrix() -> None:
     assert {switch.name for switch in fields(Faults)} <= {fault.id for fault in FAULTS}
 
 
-# --- the README shows the same table ---------------------------------------------------------
+# --- the documentation shows the same table --------------------------------------------------
 
 
-def readme_matrix() -> dict[tuple[str, Path], str]:
-    """Parse the table under "## Failure behaviour": (fault id, path) -> cell text."""
-    section = README.read_text("utf-8").split("## Failure behaviour", 1)[1].split("\n## ", 1)[0]
+def documented_matrix() -> dict[tuple[str, Path], str]:
+    """Parse the table in docs/failure-behaviour.md: (fault id, path) -> cell text."""
+    section = FAILURE_DOC.read_text("utf-8").split("# Failure behaviour", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("|")]
     header = [cell.strip() for cell in rows[0].strip("|").split("|")]
     paths = [Path(title) for title in header[1:]]
@@ -733,12 +733,12 @@ def readme_matrix() -> dict[tuple[str, Path], str]:
     return cells
 
 
-def test_readme_shows_the_matrix() -> None:
+def test_docs_show_the_matrix() -> None:
     """Every (fault, path) pair with the same outcome, and the faults' titles."""
     expected = {
         (fault.id, path): fault.expect[path].describe(path) for fault in FAULTS for path in Path
     }
-    assert readme_matrix() == expected
-    section = README.read_text("utf-8").split("## Failure behaviour", 1)[1]
+    assert documented_matrix() == expected
+    section = FAILURE_DOC.read_text("utf-8")
     for fault in FAULTS:
         assert f"| {fault.title} (`{fault.id}`) |" in section

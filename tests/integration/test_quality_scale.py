@@ -10,6 +10,7 @@ the actions run against the simulated box and the automations react to it.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import json
 from pathlib import Path
@@ -19,8 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import homeassistant
 from homeassistant.components.automation.config import async_validate_config_item
-from homeassistant.const import EVENT_CALL_SERVICE, MAJOR_VERSION, MINOR_VERSION
-from homeassistant.core import Context
+from homeassistant.const import (
+    EVENT_CALL_SERVICE,
+    MAJOR_VERSION,
+    MINOR_VERSION,
+    SERVICE_TURN_OFF,
+)
+from homeassistant.core import Context, Event, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.script import Script, async_validate_actions_config
 from homeassistant.setup import async_setup_component
@@ -40,8 +46,12 @@ from custom_components.fritzbox_remote_access import (
 )
 from custom_components.fritzbox_remote_access.const import DOMAIN
 from custom_components.fritzbox_remote_access.tr064 import DDNSMode
+from devtools.demo_box import DEMO_PASSWORD as DEMO_BOX_PASSWORD
+from devtools.develop import DEMO_PASSWORD
 
-from .conftest import TITLE, poll
+from .conftest import DDNS_DOMAIN, PUBLIC_IPV4, PUBLIC_IPV6, TITLE, poll
+from .test_confirmation import REMOTE_ACCESS, start_write, turn
+from .test_reachability import OTHER_IPV4
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -49,6 +59,8 @@ if TYPE_CHECKING:
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from fritzbox_simulator import FritzBoxSimulator
+
+    from .dns_server import DNSServer
 
 PACKAGE = Path(services.__file__).parent
 REPO = PACKAGE.parent.parent
@@ -121,16 +133,22 @@ DOC_SECTIONS: dict[str, tuple[str, ...]] = {
     "docs-actions": ("## Actions",),
     "docs-data-update": ("### How the data is updated",),
     "docs-examples": ("## Automation examples",),
-    "docs-high-level-description": ("## What it does",),
+    "docs-high-level-description": ("# FRITZ!Box Remote Access for Home Assistant",),
     "docs-installation-instructions": ("## Requirements", "## Installation"),
-    "docs-installation-parameters": ("## Configuration", "### Adding a box by hand"),
+    "docs-installation-parameters": ("## Setup", "### Adding a box by hand"),
     "docs-known-limitations": ("## Known limitations",),
     "docs-removal-instructions": ("## Removal",),
     "docs-supported-devices": ("## Requirements",),
     "docs-supported-functions": ("## Entities", "## Actions"),
     "docs-troubleshooting": ("## Troubleshooting",),
-    "docs-use-cases": ("## What it does", "## Automation examples"),
+    "docs-use-cases": (
+        "## A remote-access switch on your dashboard",
+        "## A message when Dynamic DNS breaks",
+        "## Automation examples",
+    ),
 }
+# The reference every action field is documented in; the README has the overview.
+ACTIONS_DOC = REPO / "docs" / "actions.md"
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -170,6 +188,10 @@ def readme() -> str:
     return README.read_text("utf-8")
 
 
+def actions_doc() -> str:
+    return ACTIONS_DOC.read_text("utf-8")
+
+
 def section(text: str, heading: str) -> str:
     """The text under ``heading`` up to the next heading of the same or a higher level."""
     level = heading.split(" ", 1)[0]
@@ -188,11 +210,19 @@ def yaml_blocks(text: str) -> list[Any]:
 
 
 def automations() -> list[dict[str, Any]]:
+    """Every automation the README shows, wherever it stands."""
     return [block for block in yaml_blocks(readme()) if "triggers" in block]
 
 
+def example_automations() -> list[dict[str, Any]]:
+    """The numbered examples under "Automation examples", in order."""
+    text = section(readme(), "## Automation examples")
+    return [block for block in yaml_blocks(text) if "triggers" in block]
+
+
 def action_examples() -> list[dict[str, Any]]:
-    return [block for block in yaml_blocks(readme()) if "action" in block]
+    """Every action call in the README and in the action reference."""
+    return [block for block in yaml_blocks(readme() + actions_doc()) if "action" in block]
 
 
 # --- the file ---------------------------------------------------------------------------------
@@ -253,7 +283,7 @@ def test_parallel_updates_declared() -> None:
 
 def test_documentation_rules_have_their_sections() -> None:
     """Each documentation rule marked done has its section in the README."""
-    text = readme()
+    text = "\n" + readme()
     for rule, entry in rules().items():
         if rule.startswith("docs-") and status(entry) == "done":
             assert rule in DOC_SECTIONS, f"{rule}: say which README section backs it"
@@ -261,22 +291,34 @@ def test_documentation_rules_have_their_sections() -> None:
                 assert f"\n{heading}\n" in text, (rule, heading)
 
 
-def test_readme_keeps_its_first_lines() -> None:
-    """The title, then the two commands a developer needs first."""
-    lines = readme().splitlines()
-    assert lines[0] == "# FRITZ!Box Remote Access for Home Assistant"
-    assert lines[2] == "```sh"
-    assert lines[3].startswith("scripts/develop")
-    assert lines[4].startswith("scripts/test")
+def test_readme_serves_the_user_first() -> None:
+    """What it is, whether it fits and how to install it come first; developer matter at the end."""
+    text = readme()
+    assert text.startswith("# FRITZ!Box Remote Access for Home Assistant\n")
+    headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
+    assert headings[:3] == ["Requirements", "Installation", "Setup"]
+    assert headings.index("Development") > headings.index("Removal")
+    first_screen = text[: text.index("\n## Setup\n")]
+    for word in ("Dynamic DNS", "Let's Encrypt", "Remote access"):
+        assert word in first_screen.split("\n## Requirements\n")[0], word
+    for developer_matter in ("scripts/", ".ha-config", "Ctrl-C", "demo", "pytest"):
+        assert developer_matter not in first_screen, developer_matter
+    assert DEMO_PASSWORD not in text
+    assert DEMO_BOX_PASSWORD not in text
+    development = section(text, "## Development")
+    assert "scripts/develop" in development
+    assert "scripts/test" in development
+    assert "(CONTRIBUTING.md)" in development
 
 
 def test_every_action_and_field_documented() -> None:
-    """A section per action with every field of services.yaml and a YAML example calling it."""
+    """The README lists every action; docs/actions.md has each one's fields and an example."""
     spec = yaml.safe_load((PACKAGE / "services.yaml").read_text("utf-8"))
-    actions = section(readme(), "## Actions")
+    overview = section(readme(), "## Actions")
     called = {block["action"] for block in action_examples()}
     for service, service_spec in spec.items():
-        text = section(actions, f"### `{DOMAIN}.{service}`")
+        assert f"`{DOMAIN}.{service}`" in overview, service
+        text = section(actions_doc(), f"## `{DOMAIN}.{service}`")
         for field in service_spec["fields"]:
             assert f"`{field}`" in text, (service, field)
         assert f"{DOMAIN}.{service}" in called, service
@@ -312,7 +354,7 @@ def test_ddns_problem_rule_documented() -> None:
 
 def test_yaml_examples_parse() -> None:
     """At least three automations, and an example per action; all of it plain YAML."""
-    assert len(automations()) >= 3
+    assert len(example_automations()) >= 3
     spec = yaml.safe_load((PACKAGE / "services.yaml").read_text("utf-8"))
     assert len(action_examples()) >= len(spec)
 
@@ -348,7 +390,7 @@ async def test_action_examples_run(
         case services.SERVICE_GET_DDNS_PROVIDERS:
             assert result is not None
             listed = result.variables[step["response_variable"]]["providers"]
-            sample = yaml_blocks(section(readme(), f"### `{step['action']}`"))[-1]["providers"]
+            sample = yaml_blocks(section(actions_doc(), f"## `{step['action']}`"))[-1]["providers"]
             # The README's sample is a shortened list in the box's order, with the box's data.
             assert [entry for entry in listed if entry in sample] == sample
         case services.SERVICE_SET_REMOTE_ACCESS_USER:
@@ -374,9 +416,10 @@ async def test_automation_examples_react(
             if (call.data["domain"], call.data["service"]) == ("persistent_notification", "create")
         ]
 
-    assert await async_setup_component(hass, "automation", {"automation": automations()[:3]})
+    examples = example_automations()[:3]
+    assert await async_setup_component(hass, "automation", {"automation": examples})
     await hass.async_block_till_done()
-    for config in automations()[:3]:
+    for config in examples:
         entity_id = f"automation.{slugify(config['alias'])}"
         assert hass.states.get(entity_id).state == "on", entity_id
 
@@ -406,3 +449,68 @@ async def test_automation_examples_react(
 
     # Switched off, the automations leave no time triggers behind.
     await hass.services.async_call("automation", "turn_off", {"entity_id": "all"}, blocking=True)
+
+
+@pytest.mark.parametrize("box_config", [{"confirm": True}])
+async def test_confirmation_example_reacts(
+    hass: HomeAssistant, box: FritzBoxSimulator, init_integration: MockConfigEntry
+) -> None:
+    """The README's confirmation automation passes the box's instruction on while it waits."""
+    assert await async_setup_component(hass, "persistent_notification", {})
+    (config,) = [
+        block
+        for block in yaml_blocks(section(readme(), "## Confirmation on the box"))
+        if "triggers" in block
+    ]
+    assert await async_setup_component(hass, "automation", {"automation": [config]})
+
+    created: list[dict[str, Any]] = []
+    passed_on = asyncio.Event()
+
+    @callback
+    def listen(event: Event) -> None:
+        if (event.data["domain"], event.data["service"]) == ("persistent_notification", "create"):
+            created.append(event.data["service_data"])
+            passed_on.set()
+
+    hass.bus.async_listen(EVENT_CALL_SERVICE, listen)
+    # Not async_block_till_done: it would wait for the write, which waits for the button.
+    task, _ = await start_write(hass, turn(hass, SERVICE_TURN_OFF, REMOTE_ACCESS))
+    async with asyncio.timeout(10):
+        await passed_on.wait()
+    assert [message["title"] for message in created] == [f"Confirm on {TITLE}"]
+    assert "Press any button on the FRITZ!Box." in created[0]["message"]
+    assert box.state.remote_access_enabled is True
+
+    assert box.press_button()
+    await task
+    assert box.state.remote_access_enabled is False
+
+
+async def test_dns_example_reacts(
+    hass: HomeAssistant,
+    box: FritzBoxSimulator,
+    dns_server: DNSServer,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The DNS example speaks up once the name has pointed elsewhere for ten minutes."""
+    assert await async_setup_component(hass, "persistent_notification", {})
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    config = example_automations()[3]
+    assert await async_setup_component(hass, "automation", {"automation": [config]})
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    dns_server.zone.set(DDNS_DOMAIN, a=[OTHER_IPV4], aaaa=[PUBLIC_IPV6])
+    for _ in range(20):  # the next check within 5 minutes, then 10 minutes of "on"
+        await poll(hass, freezer, 60)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    messages = [
+        call.data["service_data"]["message"]
+        for call in calls
+        if (call.data["domain"], call.data["service"]) == ("persistent_notification", "create")
+    ]
+    assert messages == [
+        f"{DDNS_DOMAIN} points elsewhere (mismatch): DNS answers {OTHER_IPV4}, {PUBLIC_IPV6};"
+        f" the box has {PUBLIC_IPV4} and {PUBLIC_IPV6}."
+    ]
