@@ -308,7 +308,19 @@ def test_readme_serves_the_user_first() -> None:
     development = section(text, "## Development")
     assert "scripts/develop" in development
     assert "scripts/test" in development
-    assert "(CONTRIBUTING.md)" in development
+    assert "/CONTRIBUTING.md)" in development
+
+
+def test_readme_links_work_in_hacs() -> None:
+    """HACS renders the README away from the repository: links and pictures are absolute."""
+    home = json.loads((PACKAGE / "manifest.json").read_text("utf-8"))["documentation"]
+    for target in re.findall(r"\]\(([^)]+)\)", readme()):
+        assert target.startswith(("https://", "#")), target
+        if target.startswith(f"{home}/blob/main/"):
+            assert (REPO / target.removeprefix(f"{home}/blob/main/")).exists(), target
+        raw = home.replace("github.com", "raw.githubusercontent.com") + "/main/"
+        if target.startswith(raw):
+            assert (REPO / target.removeprefix(raw)).exists(), target
 
 
 def test_every_action_and_field_documented() -> None:
