@@ -17,6 +17,7 @@ from pathlib import Path
 import re
 import textwrap
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import homeassistant
 from homeassistant.components.automation.config import async_validate_config_item
@@ -309,6 +310,19 @@ def test_readme_serves_the_user_first() -> None:
     assert "scripts/develop" in development
     assert "scripts/test" in development
     assert "/CONTRIBUTING.md)" in development
+
+
+def test_readme_imports_every_blueprint() -> None:
+    """Each blueprint has its "My Home Assistant" import link in the README."""
+    home = json.loads((PACKAGE / "manifest.json").read_text("utf-8"))["documentation"]
+    raw = home.replace("github.com", "raw.githubusercontent.com") + "/main/"
+    folder = REPO / "blueprints" / "automation" / DOMAIN
+    blueprints = sorted(folder.glob("*.yaml"))
+    assert blueprints
+    for path in blueprints:
+        source = quote(raw + str(path.relative_to(REPO)), safe="")
+        link = f"https://my.home-assistant.io/redirect/blueprint_import/?blueprint_url={source}"
+        assert f"]({link})" in readme(), path.name
 
 
 def test_readme_links_work_in_hacs() -> None:
