@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .second_factor import SecondFactor
 
 SERVICE_TYPE = "urn:dslforum-org:service:X_AVM-DE_Auth:1"
+SERVICE_NAME = "X_AVM-DE_Auth"
 START = "start"
 STOP = "stop"
 

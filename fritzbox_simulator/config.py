@@ -69,6 +69,8 @@ class SimulatorConfig:
     ``second_factor_seconds`` how long a process waits (and a confirmed token stays valid),
     ``second_factor_attempts`` how many unconfirmed starts the box takes before it blocks
     for ``second_factor_block_seconds``. ``second_factor_enabled=False`` protects nothing.
+    ``second_factor_service=False`` leaves X_AVM-DE_Auth out of the description while the
+    protected actions still answer 866: a box whose confirmation no client can run.
     ``control_api`` serves the simulator's own HTTP control interface (see ``control_api``).
 
     ``line`` picks the external addresses from ``state.LINES`` (``public``, ``ds-lite``,
@@ -96,6 +98,7 @@ class SimulatorConfig:
     confirm: bool = False
     protected_actions: Iterable[str] = frozenset()
     second_factor_enabled: bool = True
+    second_factor_service: bool = True
     second_factor_methods: str = DEFAULT_METHODS
     second_factor_seconds: float = 300.0
     second_factor_attempts: int = 5

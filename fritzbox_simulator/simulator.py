@@ -127,8 +127,9 @@ class FritzBoxSimulator:
         implementations = {
             device_info.SERVICE_TYPE: info.implementation(),
             remote_access.SERVICE_TYPE: remote.implementation(),
-            auth.SERVICE_TYPE: AuthService(self._second_factor).implementation(),
         }
+        if self.config.second_factor_service:
+            implementations[auth.SERVICE_TYPE] = AuthService(self._second_factor).implementation()
         if self.config.app_setup:
             implementations[app_setup.SERVICE_TYPE] = AppSetupService(self._state).implementation()
         return Dispatcher(implementations, self._second_factor)
@@ -137,7 +138,14 @@ class FritzBoxSimulator:
         return await control_api.handle(self, request)
 
     def _build_endpoints(self, dispatcher: Dispatcher) -> BoxEndpoints:
-        omit = frozenset() if self.config.app_setup else frozenset({app_setup.SERVICE_NAME})
+        omit = frozenset(
+            name
+            for name, offered in (
+                (app_setup.SERVICE_NAME, self.config.app_setup),
+                (auth.SERVICE_NAME, self.config.second_factor_service),
+            )
+            if not offered
+        )
         services = tuple(walk_services(omit=omit))
         documents: dict[str, bytes] = {}
         if self.config.tr064_enabled:

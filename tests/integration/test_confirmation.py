@@ -270,6 +270,34 @@ async def test_blocked(hass: HomeAssistant, box: FritzBoxSimulator) -> None:
     assert notification(hass) is None
 
 
+@pytest.mark.parametrize("box_config", [{"confirm": True, "second_factor_service": False}])
+@pytest.mark.usefixtures("init_integration")
+async def test_box_without_auth_service(hass: HomeAssistant, box: FritzBoxSimulator) -> None:
+    """866 from a box that offers no way to confirm: a translated error, nothing changed."""
+    events = async_capture_events(hass, EVENT_CONFIRMATION_REQUIRED)
+    box.log.clear()
+    for write, request in (
+        (turn(hass, SERVICE_TURN_OFF, REMOTE_ACCESS), "SetEnable"),
+        (action(hass, SERVICE_SET_DDNS_CONFIG, password="ddns-secret-fake"), "SetDDNSConfig"),
+    ):
+        with pytest.raises(HomeAssistantError) as raised:
+            await write()
+        assert raised.value.translation_key == "confirmation_required"
+        assert requests(box)[-1] == (request, "remote", False)
+    # Nothing reaches the X_AVM-DE_Auth address the box does not have.
+    assert requests(box) == [
+        ("SetEnable", "remote", False),
+        ("GetDDNSProviders", "remote", False),
+        ("GetDDNSInfo", "remote", False),
+        ("SetDDNSConfig", "remote", False),
+    ]
+    assert box.state.remote_access_enabled is True
+    assert box.state.ddns.password != "ddns-secret-fake"
+    assert hass.states.get(REMOTE_ACCESS).state == STATE_ON
+    assert notification(hass) is None
+    assert events == []
+
+
 @pytest.mark.usefixtures("init_integration")
 async def test_another_process_on_the_box(hass: HomeAssistant, box: FritzBoxSimulator) -> None:
     """Someone else's confirmation runs on the box: refused as busy, theirs left alone."""

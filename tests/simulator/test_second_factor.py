@@ -166,6 +166,26 @@ async def test_confirm_protects_every_write_and_changes_nothing(
         assert (await call(session, sim, read)).status == 200
 
 
+async def test_a_box_without_the_auth_service_still_wants_confirmation(
+    simulator_factory: SimulatorFactory, session: aiohttp.ClientSession
+) -> None:
+    sim = await simulator_factory(confirm=True, second_factor_service=False)
+    async with session.get(f"{sim.url}/tr64desc.xml") as response:
+        description = parse_document(await response.read())
+    services = {
+        s.findtext(f"{DEVICE_NS}serviceType") for s in description.iter(f"{DEVICE_NS}service")
+    }
+    assert AUTH not in services
+    assert REMOTE in services
+    async with session.get(f"{sim.url}/x_authSCPD.xml") as response:
+        assert response.status == 404
+    assert (await call(session, sim, "GetInfo", service_type=AUTH)).status == 404
+    before = repr(sim.state)
+    reply = await call(session, sim, "SetEnable", ENABLE)
+    assert (reply.status, reply.error_code) == (500, 866)
+    assert repr(sim.state) == before
+
+
 async def test_rights_and_arguments_are_checked_before_the_second_factor(
     simulator_factory: SimulatorFactory, session: aiohttp.ClientSession
 ) -> None:
