@@ -1,4 +1,7 @@
-"""Polls the box: GetInfo and GetDDNSInfo side by side every 30 s, GetAppRemoteInfo rarely."""
+"""Polls the box: GetInfo and GetDDNSInfo side by side every 30 s, GetAppRemoteInfo rarely.
+
+What is sent when, and what a failed poll costs: docs/tr064.md.
+"""
 
 from __future__ import annotations
 
@@ -41,7 +44,7 @@ from .const import (
 from .errors import ha_error
 from .guard import box_guard
 from .issues import create_issue, delete_issues, show_ipv4_issue
-from .reachability import DNSCheck, DNSResult, check_dns, ipv4_reach, updates_ipv4
+from .reachability import DNSCheckSchedule, ipv4_reach, updates_ipv4
 from .tr064 import (
     DEFAULT_TIMEOUT,
     AppRemoteInfo,
@@ -64,6 +67,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from homeassistant.core import Event, HomeAssistant
+
+    from .reachability import DNSCheck
 
 type FritzRemoteAccessConfigEntry = ConfigEntry[FritzRemoteAccessCoordinator]
 
@@ -153,12 +158,8 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
         # Whether this box and user offer GetAppRemoteInfo: known after the first refresh.
         self.app_setup = False
         self._app_remote_read: datetime | None = None
-        # The DDNS name in DNS against the external addresses; checked in a task of its own.
-        self.dns_check: DNSCheck | None = None
-        self._dns_checked: datetime | None = None
-        self._dns_checking = False
-        # Something changed while a check was under way: check again when it is done.
-        self._dns_recheck = False
+        # The DDNS name in DNS against the external addresses.
+        self._dns = DNSCheckSchedule()
         # Writes waiting for a person end with the entry (unload, reload) or Home Assistant.
         self._cancel_writes: set[Callable[[], None]] = set()
         entry.async_on_unload(
@@ -169,6 +170,11 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
     def udn(self) -> str:
         """Root device UDN, the box's identity (the entry's unique ID)."""
         return self.client.udn
+
+    @property
+    def dns_check(self) -> DNSCheck | None:
+        """The DDNS name's latest check; None while unknown or without external addresses."""
+        return self._dns.last
 
     @property
     def capabilities(self) -> Capabilities:
@@ -304,45 +310,21 @@ class FritzRemoteAccessCoordinator(DataUpdateCoordinator[FritzRemoteAccessData])
         self, previous: FritzRemoteAccessData | None, data: FritzRemoteAccessData
     ) -> None:
         """Check the DDNS name every few minutes, and soon after the box updated it."""
-        if data.app_remote is None:
-            self.dns_check = None
-            return
-        ddns = data.ddns
-        if not ddns.enabled or not ddns.domain:
-            self.dns_check = DNSCheck(DNSResult.DDNS_DISABLED, ddns.domain)
-            self._dns_checked = None
-            return
-        if self.dns_check is not None and (
-            self.dns_check.domain != ddns.domain or self.dns_check.result is DNSResult.DDNS_DISABLED
-        ):
-            # That outcome was about another name, or none: unknown until checked.
-            self.dns_check = None
         changed = previous is None or (
-            _ddns_changed(previous.ddns, ddns) or previous.app_remote != data.app_remote
+            _ddns_changed(previous.ddns, data.ddns) or previous.app_remote != data.app_remote
         )
-        checked = self._dns_checked
-        due = checked is None or dt_util.utcnow() - checked >= REACHABILITY_INTERVAL
-        if self._dns_checking:
-            self._dns_recheck = self._dns_recheck or changed
-            return
-        if not (changed or due):
-            return
-        self._dns_checking = True
-        self.config_entry.async_create_task(
-            self.hass, self._async_check_dns(data), f"{DOMAIN} DNS check", eager_start=False
-        )
+        if self._dns.start(data.ddns, data.app_remote, changed=changed):
+            self.config_entry.async_create_task(
+                self.hass, self._async_check_dns(data), f"{DOMAIN} DNS check", eager_start=False
+            )
 
     async def _async_check_dns(self, data: FritzRemoteAccessData) -> None:
-        """Resolve the DDNS name and show the outcome; bounded by the check's own timeout."""
+        """Resolve the DDNS name in a task of its own and show the outcome."""
         assert data.app_remote is not None  # noqa: S101 - checked by the caller
-        try:
-            self.dns_check = await check_dns(data.ddns.domain, data.ddns.mode, data.app_remote)
-        finally:
-            self._dns_checking = False
-        self._dns_checked = dt_util.utcnow()
+        await self._dns.run(data.ddns, data.app_remote)
         self.async_update_listeners()
-        if self._dns_recheck and self.last_update_success:
-            self._dns_recheck = False
+        if self._dns.recheck and self.last_update_success:
+            self._dns.recheck = False
             self._schedule_dns_check(None, self.data)
 
     def _update_error(self, err: TR064Error) -> Exception:

@@ -10,12 +10,16 @@ import logging
 from typing import TYPE_CHECKING, Final
 
 import aiodns
+from homeassistant.util import dt as dt_util
 import pycares
 
+from .const import REACHABILITY_INTERVAL
 from .tr064 import DDNSMode
 
 if TYPE_CHECKING:
-    from .tr064 import AppRemoteInfo
+    from datetime import datetime
+
+    from .tr064 import AppRemoteInfo, DDNSInfo
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -184,6 +188,53 @@ _PRECEDENCE: Final = (
     DNSResult.DNS_ERROR,
     DNSResult.MATCH,
 )
+
+
+class DNSCheckSchedule:
+    """The DDNS name's latest check, and when to check it again."""
+
+    def __init__(self) -> None:
+        """Nothing checked yet."""
+        self.last: DNSCheck | None = None
+        self._checked: datetime | None = None
+        self._running = False
+        # Something changed while a check was under way: check again when it is done.
+        self.recheck = False
+
+    def start(self, ddns: DDNSInfo, remote: AppRemoteInfo | None, *, changed: bool) -> bool:
+        """Whether to check now: every few minutes, and soon after something ``changed``."""
+        if remote is None:
+            self.last = None
+            return False
+        if not ddns.enabled or not ddns.domain:
+            self.last = DNSCheck(DNSResult.DDNS_DISABLED, ddns.domain)
+            self._checked = None
+            return False
+        if self.last is not None and (
+            self.last.domain != ddns.domain or self.last.result is DNSResult.DDNS_DISABLED
+        ):
+            # That outcome was about another name, or none: unknown until checked.
+            self.last = None
+        if self._running:
+            self.recheck = self.recheck or changed
+            return False
+        checked = self._checked
+        if (
+            not changed
+            and checked is not None
+            and dt_util.utcnow() - checked < REACHABILITY_INTERVAL
+        ):
+            return False
+        self._running = True
+        return True
+
+    async def run(self, ddns: DDNSInfo, remote: AppRemoteInfo) -> None:
+        """Resolve the name, after ``start`` said so; bounded by the check's own timeout."""
+        try:
+            self.last = await check_dns(ddns.domain, ddns.mode, remote)
+        finally:
+            self._running = False
+        self._checked = dt_util.utcnow()
 
 
 def remote_access_url(host: str, port: int) -> str:
