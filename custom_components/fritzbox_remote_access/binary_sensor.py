@@ -12,7 +12,7 @@ from homeassistant.components.binary_sensor import (  # type: ignore[attr-define
 )
 from homeassistant.const import EntityCategory
 
-from .entity import FritzRemoteAccessEntity
+from .entity import FritzRemoteAccessEntity, FritzRemoteAccessEntityDescription
 from .reachability import DNSResult, IPv4Reach, ipv4_reach
 from .tr064 import DDNSInfo, DDNSMode, DDNSStatus
 
@@ -69,15 +69,15 @@ def _dns_attributes(coordinator: FritzRemoteAccessCoordinator) -> dict[str, Any]
 
 
 @dataclass(frozen=True, kw_only=True)
-class FritzRemoteAccessBinarySensorEntityDescription(BinarySensorEntityDescription):
+class FritzRemoteAccessBinarySensorEntityDescription(
+    BinarySensorEntityDescription, FritzRemoteAccessEntityDescription
+):
     """How a binary sensor reads the coordinator."""
 
     is_on_fn: Callable[[FritzRemoteAccessCoordinator], bool | None]
     attributes_fn: Callable[[FritzRemoteAccessCoordinator], dict[str, Any]] | None = None
     # Attributes shown translated, with the values they take (none: a free value).
     attribute_states: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # Read from GetAppRemoteInfo: only where the box and the user offer it.
-    needs_app_setup: bool = False
 
 
 BINARY_SENSORS: tuple[FritzRemoteAccessBinarySensorEntityDescription, ...] = (
@@ -142,15 +142,6 @@ class FritzRemoteAccessBinarySensor(FritzRemoteAccessEntity, BinarySensorEntity)
     """A yes/no fact from the box's latest snapshot."""
 
     entity_description: FritzRemoteAccessBinarySensorEntityDescription
-
-    @property
-    def available(self) -> bool:
-        """GetAppRemoteInfo's values go when the box stops answering it (rights taken away)."""
-        if not super().available:
-            return False
-        return not self.entity_description.needs_app_setup or (
-            self.coordinator.data.app_remote is not None
-        )
 
     @property
     def is_on(self) -> bool | None:

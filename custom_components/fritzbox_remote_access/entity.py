@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DEFAULT_NAME, DOMAIN
 from .coordinator import FritzRemoteAccessCoordinator
 from .errors import Right
 
-if TYPE_CHECKING:
-    from homeassistant.helpers.entity import EntityDescription
+
+@dataclass(frozen=True, kw_only=True)
+class FritzRemoteAccessEntityDescription(EntityDescription):
+    """What the sensors of a box share."""
+
+    # Read from GetAppRemoteInfo: only where the box and the user offer it.
+    needs_app_setup: bool = False
 
 
 def configuration_url(host: str, use_tls: bool) -> str:
@@ -46,4 +52,16 @@ class FritzRemoteAccessEntity(CoordinatorEntity[FritzRemoteAccessCoordinator]):
             sw_version=info.software_version,
             hw_version=info.hardware_version,
             configuration_url=configuration_url(coordinator.host, coordinator.use_tls),
+        )
+
+    @property
+    def available(self) -> bool:
+        """GetAppRemoteInfo's values go when the box stops answering it (rights taken away)."""
+        description = self.entity_description
+        needs_app_setup = (
+            isinstance(description, FritzRemoteAccessEntityDescription)
+            and description.needs_app_setup
+        )
+        return super().available and (
+            not needs_app_setup or self.coordinator.data.app_remote is not None
         )

@@ -12,7 +12,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import EntityCategory
 
-from .entity import FritzRemoteAccessEntity
+from .entity import FritzRemoteAccessEntity, FritzRemoteAccessEntityDescription
 from .reachability import remote_access_url
 from .tr064 import Capabilities, DDNSMode, DDNSStatus, LetsEncryptState
 
@@ -49,13 +49,13 @@ def access_url(data: FritzRemoteAccessData) -> str | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class FritzRemoteAccessSensorEntityDescription(SensorEntityDescription):
+class FritzRemoteAccessSensorEntityDescription(
+    SensorEntityDescription, FritzRemoteAccessEntityDescription
+):
     """How a sensor finds its value in the snapshot."""
 
     value_fn: Callable[[FritzRemoteAccessData], str | int | None]
     supported_fn: Callable[[Capabilities], bool] = lambda _: True
-    # Read from GetAppRemoteInfo: only where the box and the user offer it.
-    needs_app_setup: bool = False
 
 
 SENSORS: tuple[FritzRemoteAccessSensorEntityDescription, ...] = (
@@ -172,15 +172,6 @@ class FritzRemoteAccessSensor(FritzRemoteAccessEntity, SensorEntity):
     """A value from the box's latest snapshot."""
 
     entity_description: FritzRemoteAccessSensorEntityDescription
-
-    @property
-    def available(self) -> bool:
-        """GetAppRemoteInfo's values go when the box stops answering it (rights taken away)."""
-        if not super().available:
-            return False
-        return not self.entity_description.needs_app_setup or (
-            self.coordinator.data.app_remote is not None
-        )
 
     @property
     def native_value(self) -> str | int | None:
