@@ -101,6 +101,12 @@ def confirmed(write: str, *after: str) -> list[tuple[str | None, str, bool]]:
     return [*steps, *((read, "remote", False) for read in after)]
 
 
+# Switching remote access off, ended while waiting: the box's process is stopped.
+STOP = ("SetConfig", "auth", False)
+STOPPED_BEFORE_GET_STATE = [*confirmed("SetEnable")[:3], STOP]
+STOPPED_AFTER_GET_STATE = [*confirmed("SetEnable")[:4], STOP]
+
+
 def turn(hass: HomeAssistant, service: str, entity_id: str) -> Write:
     return lambda: hass.services.async_call(
         SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
@@ -127,6 +133,17 @@ async def start_write(hass: HomeAssistant, write: Write) -> tuple[asyncio.Task[A
 
 def notification(hass: HomeAssistant) -> dict[str, Any] | None:
     return async_get_persistent_notifications(hass).get(NOTIFICATION)
+
+
+def assert_switch_write_undone(
+    hass: HomeAssistant, box: FritzBoxSimulator, sent: list[tuple[str | None, str, bool]]
+) -> None:
+    """Switching remote access off failed: nothing changed, no message, no process on the box."""
+    assert box.state.remote_access_enabled is True
+    assert hass.states.get(REMOTE_ACCESS).state == STATE_ON
+    assert notification(hass) is None
+    assert requests(box) == sent
+    assert box.second_factor.state == "stopped"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -210,14 +227,7 @@ async def test_not_confirmed_in_time(hass: HomeAssistant, box: FritzBoxSimulator
             await task
     assert raised.value.translation_key == "confirmation_timeout"
     assert "not confirmed" in str(raised.value)
-    assert box.state.remote_access_enabled is True
-    assert hass.states.get(REMOTE_ACCESS).state == STATE_ON
-    assert notification(hass) is None
-    assert requests(box) == [
-        *confirmed("SetEnable")[:4],
-        ("SetConfig", "auth", False),  # stop
-    ]
-    assert box.second_factor.state == "stopped"
+    assert_switch_write_undone(hass, box, STOPPED_AFTER_GET_STATE)
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -229,14 +239,7 @@ async def test_confirmation_fails(hass: HomeAssistant, box: FritzBoxSimulator) -
     with pytest.raises(HomeAssistantError) as raised:
         await task
     assert raised.value.translation_key == "confirmation_failed"
-    assert box.state.remote_access_enabled is True
-    assert hass.states.get(REMOTE_ACCESS).state == STATE_ON
-    assert notification(hass) is None
-    assert requests(box) == [
-        *confirmed("SetEnable")[:4],
-        ("SetConfig", "auth", False),  # stop
-    ]
-    assert box.second_factor.state == "stopped"
+    assert_switch_write_undone(hass, box, STOPPED_AFTER_GET_STATE)
 
 
 @pytest.mark.parametrize("box_config", [{"confirm": True, "second_factor_attempts": 1}])
@@ -408,13 +411,12 @@ async def test_waiting_write_ends_with_the_entry(
     assert box.state.remote_access_enabled is True
     assert box.second_factor.state == "stopped"
     assert notification(hass) is None
-    cancelled = [*confirmed("SetEnable")[:3], ("SetConfig", "auth", False)]  # then stopped
     if end != "reload":
-        assert requests(box) == cancelled
+        assert requests(box) == STOPPED_BEFORE_GET_STATE
     else:
         # The reloaded entry's set-up reads go out meanwhile; the write's requests are these.
         writes = [entry for entry in requests(box) if "auth" in entry or "SetEnable" in entry]
-        assert writes == cancelled
+        assert writes == STOPPED_BEFORE_GET_STATE
         # The reloaded entry writes again, with a confirmation of its own.
         assert hass.states.get(REMOTE_ACCESS).state == STATE_ON
         task, _ = await start_write(hass, turn(hass, SERVICE_TURN_OFF, REMOTE_ACCESS))
