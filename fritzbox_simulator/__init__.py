@@ -2,7 +2,7 @@
 
 It serves ``tr64desc.xml`` and SCPDs like a FRITZ!Box 7590, implements DeviceInfo and
 X_AVM-DE_RemoteAccess with HTTP digest authentication, per-user rights and the
-specification's state machine, and can misbehave on request (see ``Faults``).
+documented state machine (docs/tr064.md), and can misbehave on request (see ``Faults``).
 
 Second factor: X_AVM-DE_Auth (GetInfo, GetState, SetConfig start/stop) with one confirmation
 process per box on the simulator clock; the actions named in ``SimulatorConfig`` (``confirm``

@@ -1,6 +1,6 @@
-"""X_AVM-DE_RemoteAccess: the specification's state machine, with real boxes' quirks.
+"""X_AVM-DE_RemoteAccess: the service's state machine (docs/tr064.md), with real boxes' quirks.
 
-Choices the specification leaves open, made here and relied on by the tests:
+Choices AVM leaves open, made here and relied on by the tests:
 
 * Usernames (SetConfig): 1-64 printable characters (e-mail addresses and XML special
   characters included), no leading or trailing space and no colon, which digest
@@ -180,7 +180,7 @@ class RemoteAccessService:
         return {}
 
     def set_enable(self, _caller: Caller, args: Mapping[str, str]) -> dict[str, str]:
-        """Handle the four cases of the specification; the answer is always the port."""
+        """Handle the four documented cases (docs/tr064.md); the answer is always the port."""
         state = self._state
         if not parse_boolean(args, "NewEnabled"):
             state.remote_access_enabled = False

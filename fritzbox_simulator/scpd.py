@@ -149,7 +149,7 @@ def remote_access_scpd(profile: Profile, mode_spelling: ModeSpelling) -> Scpd:
             allowed=("ddns_v4", "ddns_v6", "ddns_both", mode_spelling),
         ),
         StateVariable("Password"),
-        # Real boxes declare the port a string, not the specification's ui2.
+        # Real boxes declare the port a string, not a ui2 (docs/tr064.md).
         StateVariable("Port"),
         StateVariable("ProviderList"),
         StateVariable("ProviderName"),

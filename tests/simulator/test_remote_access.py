@@ -1,4 +1,4 @@
-"""The specification's state machine for X_AVM-DE_RemoteAccess, case by case."""
+"""The documented state machine of X_AVM-DE_RemoteAccess, case by case."""
 
 from __future__ import annotations
 

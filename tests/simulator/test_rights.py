@@ -28,7 +28,7 @@ DISABLED_DDNS = {
     "NewPassword": "",
     "NewMode": "ddns_v4",
 }
-#: action -> (arguments that succeed, rights that allow it), from the field notes' table.
+#: action -> (arguments that succeed, rights that allow it), as in docs/tr064.md.
 TABLE: dict[str, tuple[dict[str, str], frozenset[str]]] = {
     "GetInfo": ({}, ANY),
     "GetDDNSInfo": ({}, ANY),
