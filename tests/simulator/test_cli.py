@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 import re
 import signal
@@ -16,9 +18,51 @@ from fritzbox_simulator.__main__ import build_parser, config_from_args
 from .helpers import REMOTE, envelope, soap_headers
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     import aiohttp
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(slots=True)
+class Run:
+    """A simulator started from the command line: its banner, its address, what it logged."""
+
+    banner: list[str]
+    url: str
+    stderr: bytes = b""
+
+
+@asynccontextmanager
+async def serving(*options: str, banner_lines: int = 4) -> AsyncIterator[Run]:
+    """Run the simulator's command line on a free port; SIGTERM at the end must stop it cleanly."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "fritzbox_simulator",
+        "--port",
+        "0",
+        *options,
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        async with asyncio.timeout(30):
+            banner = [(await process.stdout.readline()).decode() for _ in range(banner_lines)]
+        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", banner[0])
+        assert match is not None, banner
+        run = Run(banner, match[1])
+        yield run
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            _, stderr = await process.communicate()
+    assert process.returncode == 0, stderr.decode()
+    run.stderr = stderr
 
 
 def test_options_become_a_config() -> None:
@@ -101,48 +145,20 @@ async def test_cli_serves_until_terminated(
 ) -> None:
     import aiohttp  # noqa: PLC0415
 
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "fritzbox_simulator",
-        "--port",
-        "0",
-        "--tls-port",
-        "0",
-        "--password",
-        "Cli-Pw-123",
-        "--profile",
-        "legacy",
-        cwd=REPO,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        async with asyncio.timeout(30):
-            banner = [(await process.stdout.readline()).decode() for _ in range(4)]
-        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", banner[0])
-        assert match is not None, banner
-        url = match[1]
-        assert "HTTPS: https://127.0.0.1:" in banner[2]
-        assert "demo credentials: admin / Cli-Pw-123" in banner[3]
-        async with session.get(f"{url}/tr64desc.xml") as response:
+    async with serving("--tls-port", "0", "--password", "Cli-Pw-123", "--profile", "legacy") as run:
+        assert "HTTPS: https://127.0.0.1:" in run.banner[2]
+        assert "demo credentials: admin / Cli-Pw-123" in run.banner[3]
+        async with session.get(f"{run.url}/tr64desc.xml") as response:
             assert response.status == 200
         async with session.post(
-            f"{url}/upnp/control/x_remote",
+            f"{run.url}/upnp/control/x_remote",
             data=envelope(REMOTE, "GetInfo"),
             headers=soap_headers(REMOTE, "GetInfo"),
             middlewares=(aiohttp.DigestAuthMiddleware("admin", "Cli-Pw-123"),),
         ) as response:
             assert response.status == 200
             assert b"NewLetsEncryptState" not in await response.read()
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(30):
-            _, stderr = await process.communicate()
-    assert process.returncode == 0, stderr.decode()
-    assert b"Cli-Pw-123" not in stderr
+    assert b"Cli-Pw-123" not in run.stderr
 
 
 async def test_cli_reboots_at_start(session: aiohttp.ClientSession, socket_enabled: None) -> None:
@@ -150,28 +166,11 @@ async def test_cli_reboots_at_start(session: aiohttp.ClientSession, socket_enabl
     import aiohttp  # noqa: PLC0415
 
     reboot = 3.0
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "fritzbox_simulator",
-        "--port",
-        "0",
-        "--reboot",
-        str(reboot),
-        cwd=REPO,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
     loop = asyncio.get_running_loop()
-    try:
-        assert process.stdout is not None
-        async with asyncio.timeout(30):
-            banner = [(await process.stdout.readline()).decode() for _ in range(4)]
+    async with serving("--reboot", str(reboot)) as run:
         started = loop.time()
-        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", banner[0])
-        assert match is not None, banner
-        url = f"{match[1]}/tr64desc.xml"
-        assert "rebooting: unreachable for 3 s" in banner[3]
+        url = f"{run.url}/tr64desc.xml"
+        assert "rebooting: unreachable for 3 s" in run.banner[3]
         with pytest.raises(aiohttp.ClientConnectionError):
             async with session.get(url):
                 pass
@@ -185,12 +184,6 @@ async def test_cli_reboots_at_start(session: aiohttp.ClientSession, socket_enabl
                     await asyncio.sleep(0.1)
         assert status == 200
         assert loop.time() - started >= reboot - 1.0  # down for the whole reboot
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(30):
-            _, stderr = await process.communicate()
-    assert process.returncode == 0, stderr.decode()
 
 
 async def test_cli_reports_a_taken_port(socket_enabled: None) -> None:
@@ -275,37 +268,26 @@ async def test_cli_confirm_and_press_the_button(
 
     from .helpers import AUTH  # noqa: PLC0415
 
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "fritzbox_simulator",
-        "--port",
-        "0",
-        "--confirm",
-        cwd=REPO,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
     login = (aiohttp.DigestAuthMiddleware("admin", "fritz-sim-2024"),)
 
-    async def soap(service: str, path: str, action: str, body: bytes) -> bytes:
-        async with session.post(
-            f"{url}{path}", data=body, headers=soap_headers(service, action), middlewares=login
-        ) as response:
-            return await response.read()
+    async with serving("--confirm", banner_lines=6) as run:
+        url = run.url
 
-    try:
-        assert process.stdout is not None
-        async with asyncio.timeout(30):
-            banner = [(await process.stdout.readline()).decode() for _ in range(6)]
-        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", banner[0])
-        assert match is not None, banner
-        url = match[1]
-        assert banner[3].strip() == (
+        async def soap(service: str, path: str, action: str, body: bytes) -> bytes:
+            async with session.post(
+                f"{url}{path}", data=body, headers=soap_headers(service, action), middlewares=login
+            ) as response:
+                return await response.read()
+
+        assert run.banner[3].strip() == (
             "second factor required for: SetConfig, SetDDNSConfig, SetEnable, SetLetsEncryptEnable"
         )
-        assert banner[4].strip() == f"press the button: curl -X POST {url}/simulator/press-button"
-        assert banner[5].strip() == f"dial *11234: curl -X POST '{url}/simulator/dial?code=*11234'"
+        assert (
+            run.banner[4].strip() == f"press the button: curl -X POST {url}/simulator/press-button"
+        )
+        assert run.banner[5].strip() == (
+            f"dial *11234: curl -X POST '{url}/simulator/dial?code=*11234'"
+        )
 
         enable = envelope(REMOTE, "SetEnable", {"NewEnabled": "1"})
         assert b"<errorCode>866</errorCode>" in await soap(
@@ -323,11 +305,5 @@ async def test_cli_confirm_and_press_the_button(
             assert (await response.json())["confirmed"] is True
         with_token = envelope(REMOTE, "SetEnable", {"NewEnabled": "1"}, token=token[1].decode())
         assert b"<NewPort>" in await soap(REMOTE, "/upnp/control/x_remote", "SetEnable", with_token)
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(30):
-            _, stderr = await process.communicate()
-    assert process.returncode == 0, stderr.decode()
-    assert b"control: press-button" in stderr
-    assert token[1] not in stderr
+    assert b"control: press-button" in run.stderr
+    assert token[1] not in run.stderr
