@@ -29,6 +29,19 @@ CONTROL = {
     APP_SETUP: "/upnp/control/x_appsetup",
 }
 USERNAME = "admin"
+RIGHTS = ("C", "A", "P", "N", "H")
+#: SetDDNSConfig's arguments for Dynamic DNS switched off.
+DISABLED_DDNS = {
+    "NewEnabled": "0",
+    "NewProviderName": "",
+    "NewUpdateURL": "",
+    "NewServerIPv4": "",
+    "NewServerIPv6": "",
+    "NewDomain": "",
+    "NewUsername": "",
+    "NewPassword": "",
+    "NewMode": "ddns_v4",
+}
 PASSWORD = DEFAULT_PASSWORD
 CHALLENGE = re.compile(
     r'Digest realm="HTTPS Access",nonce="(?P<nonce>[0-9A-F]{16})",algorithm=MD5,qop="auth"'

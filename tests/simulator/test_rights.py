@@ -8,26 +8,14 @@ import pytest
 
 from fritzbox_simulator import BoxUser
 
-from .helpers import DEVICE_INFO, USERNAME, call
+from .helpers import DEVICE_INFO, DISABLED_DDNS, RIGHTS, USERNAME, call
 
 if TYPE_CHECKING:
     import aiohttp
 
     from tests.conftest import SimulatorFactory
 
-RIGHTS = ("C", "A", "P", "N", "H")
 ANY = frozenset(RIGHTS)
-DISABLED_DDNS = {
-    "NewEnabled": "0",
-    "NewProviderName": "",
-    "NewUpdateURL": "",
-    "NewServerIPv4": "",
-    "NewServerIPv6": "",
-    "NewDomain": "",
-    "NewUsername": "",
-    "NewPassword": "",
-    "NewMode": "ddns_v4",
-}
 #: action -> (arguments that succeed, rights that allow it), as in docs/tr064.md.
 TABLE: dict[str, tuple[dict[str, str], frozenset[str]]] = {
     "GetInfo": ({}, ANY),

@@ -10,7 +10,16 @@ import pytest
 from fritzbox_simulator import BoxUser, SimulatorConfig
 from fritzbox_simulator.soap import SoapParseError, parse_request
 
-from .helpers import AUTH, REMOTE, USERNAME, call, envelope, parse_document
+from .helpers import (
+    AUTH,
+    DISABLED_DDNS,
+    REMOTE,
+    RIGHTS,
+    USERNAME,
+    call,
+    envelope,
+    parse_document,
+)
 
 if TYPE_CHECKING:
     import aiohttp
@@ -20,7 +29,6 @@ if TYPE_CHECKING:
 
 NS = "{urn:schemas-upnp-org:service-1-0}"
 DEVICE_NS = "{urn:dslforum-org:device-1-0}"
-RIGHTS = ("C", "A", "P", "N", "H")
 ENABLE = {"NewEnabled": "1"}
 WRITES: dict[str, dict[str, str]] = {
     "SetEnable": ENABLE,
@@ -31,17 +39,7 @@ WRITES: dict[str, dict[str, str]] = {
         "NewUsername": "remote",
         "NewPassword": "Remote-Pw-1",
     },
-    "SetDDNSConfig": {
-        "NewEnabled": "0",
-        "NewProviderName": "",
-        "NewUpdateURL": "",
-        "NewServerIPv4": "",
-        "NewServerIPv6": "",
-        "NewDomain": "",
-        "NewUsername": "",
-        "NewPassword": "",
-        "NewMode": "ddns_v4",
-    },
+    "SetDDNSConfig": DISABLED_DDNS,
 }
 
 
