@@ -192,15 +192,22 @@ async def ddns_automation(hass: HomeAssistant) -> list[ServiceCall]:
     return calls
 
 
+async def ddns_ipv4_becomes(
+    hass: HomeAssistant, box: FritzBoxSimulator, freezer: FrozenDateTimeFactory, status: str
+) -> str:
+    """The problem sensor's state once the next poll finds IPv4 in ``status``."""
+    box.state.ddns.status_ipv4 = status
+    await poll(hass, freezer)
+    return hass.states.get(entity(hass, "ddns_problem")).state
+
+
 @pytest.mark.usefixtures("init_integration")
 async def test_ddns_problem_notifies(
     hass: HomeAssistant, box: FritzBoxSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """A problem lasting five minutes is reported with the statuses; so is its end."""
     calls = await ddns_automation(hass)
-    box.state.ddns.status_ipv4 = "account-disabled"
-    await poll(hass, freezer)
-    assert hass.states.get(entity(hass, "ddns_problem")).state == "on"
+    assert await ddns_ipv4_becomes(hass, box, freezer, "account-disabled") == "on"
     assert calls == []  # the default five minutes have not passed
 
     await poll(hass, freezer, seconds=300)
@@ -211,9 +218,7 @@ async def test_ddns_problem_notifies(
     assert f"{TITLE} Dynamic DNS status IPv6: Updated" in message
     assert calls[0].data["title"] == f"{TITLE}: Dynamic DNS problem"
 
-    box.state.ddns.status_ipv4 = "updated"
-    await poll(hass, freezer)
-    assert hass.states.get(entity(hass, "ddns_problem")).state == "off"
+    assert await ddns_ipv4_becomes(hass, box, freezer, "updated") == "off"
     assert len(calls) == 1  # solved once it stays so for a minute
     await poll(hass, freezer, seconds=60)
     assert len(calls) == 2
@@ -227,12 +232,8 @@ async def test_ddns_short_problem_stays_quiet(
 ) -> None:
     """A problem gone before five minutes is neither reported nor reported solved."""
     calls = await ddns_automation(hass)
-    box.state.ddns.status_ipv4 = "offline"
-    await poll(hass, freezer)
-    assert hass.states.get(entity(hass, "ddns_problem")).state == "on"
-    box.state.ddns.status_ipv4 = "updated"
-    await poll(hass, freezer)
-    assert hass.states.get(entity(hass, "ddns_problem")).state == "off"
+    assert await ddns_ipv4_becomes(hass, box, freezer, "offline") == "on"
+    assert await ddns_ipv4_becomes(hass, box, freezer, "updated") == "off"
     await poll(hass, freezer, seconds=600)
     assert calls == []
 
@@ -413,6 +414,14 @@ async def start_turning_off(hass: HomeAssistant) -> asyncio.Task[Any]:
     )
 
 
+async def while_waiting(task: asyncio.Task[Any], seen: list[Any]) -> None:
+    """Wait at most 10 s for ``seen`` to fill; the switch call must still await the button then."""
+    async with asyncio.timeout(10):
+        while not seen:
+            assert not task.done(), task
+            await asyncio.sleep(0.01)
+
+
 @CONFIRM_BOX
 @pytest.mark.usefixtures("init_integration")
 async def test_confirmation_pushed(hass: HomeAssistant, box: FritzBoxSimulator) -> None:
@@ -420,10 +429,7 @@ async def test_confirmation_pushed(hass: HomeAssistant, box: FritzBoxSimulator) 
     calls = async_mock_service(hass, "notify", "phone")
     await automate(hass, "confirmation_push.yaml", {"notify_action": NOTIFY, "box": ENTRY_ID})
     task = await start_turning_off(hass)
-    async with asyncio.timeout(10):
-        while not calls:
-            assert not task.done(), task
-            await asyncio.sleep(0.01)
+    await while_waiting(task, calls)
 
     assert calls[0].data["title"] == f"{TITLE}: Switch remote access off"
     for text in (TITLE, "Switch remote access off", "Press any button", "*11234"):
@@ -448,10 +454,7 @@ async def test_confirmation_push_for_another_box(
         hass, "confirmation_push.yaml", {"notify_action": NOTIFY, "box": "another-entry-id"}
     )
     task = await start_turning_off(hass)
-    async with asyncio.timeout(10):
-        while not events:
-            assert not task.done(), task
-            await asyncio.sleep(0.01)
+    await while_waiting(task, events)
     assert box.press_button()
     await task
     await hass.async_block_till_done()
