@@ -70,9 +70,11 @@ async def test_address_change_is_read_on_the_next_request(
 ) -> None:
     box = await box_factory()
     client = make_client(box)
-    assert (await client.get_app_remote_info()).external_ipv4 is not None
+    assert (await client.get_app_remote_info()).external_ipv4 == IPv4Address(LINES["public"][0])
     box.state.set_line("ds-lite")
+    box.log.clear()
     info = await client.get_app_remote_info()
+    assert [(e.action, e.status) for e in box.log.entries] == [("GetAppRemoteInfo", 200)]
     assert info.external_ipv4 is None
     assert info.external_ipv6 == IPv6Address(LINES["ds-lite"][1])
 
@@ -84,7 +86,8 @@ async def test_rights_c_or_a(
     box = await box_factory(users=(BoxUser(USERNAME, PASSWORD, rights=frozenset(rights)),))
     client = make_client(box)
     if allowed:
-        assert isinstance(await client.get_app_remote_info(), AppRemoteInfo)
+        info = await client.get_app_remote_info()
+        assert info.external_ipv4 == IPv4Address(LINES["public"][0])
     else:
         with pytest.raises(TR064PermissionError) as caught:
             await client.get_app_remote_info()
