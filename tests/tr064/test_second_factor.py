@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -135,7 +134,6 @@ async def test_phone_code_confirms_after_polls_at_most_every_two_seconds(
         # Dialled between the first and the second poll.
         loop.call_later(AUTH_POLL_INTERVAL * 1.25, box.dial, PHONE_CODE)
 
-    started = time.monotonic()
     await client.set_ddns_config(
         enabled=True,
         provider_name="dynv6.com",
@@ -148,12 +146,10 @@ async def test_phone_code_confirms_after_polls_at_most_every_two_seconds(
         mode=DDNSMode.V4,
         confirmation=Confirmation(Challenges(then=dial_later), timeout=30),
     )
-    elapsed = time.monotonic() - started
 
     assert box.state.ddns.domain == "home.dynv6.net"
-    polls = box.log.count(action="GetState")
-    assert polls == 2
-    assert polls <= elapsed / AUTH_POLL_INTERVAL + 1
+    # A code dialled 2.5 s in meets the second poll: a faster client would have polled more.
+    assert box.log.count(action="GetState") == 2
     assert _trace(box) == [
         ("SetDDNSConfig", 500, False),
         *STOP_START,
