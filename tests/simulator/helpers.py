@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import hashlib
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
@@ -207,3 +207,18 @@ async def fresh_nonce(session: aiohttp.ClientSession, sim: FritzBoxSimulator) ->
     match = CHALLENGE.fullmatch(reply.headers["WWW-Authenticate"])
     assert match is not None
     return match["nonce"]
+
+
+async def control(
+    session: aiohttp.ClientSession,
+    sim: FritzBoxSimulator,
+    operation: str,
+    expected: int = 200,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """POST to the simulator's control interface; the answer's ``ok`` must match the status."""
+    async with session.post(f"{sim.url}/simulator/{operation}", **kwargs) as response:
+        assert response.status == expected, await response.text()
+        answer: dict[str, Any] = await response.json()
+    assert answer["ok"] is (expected == 200)
+    return answer

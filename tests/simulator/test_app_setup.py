@@ -10,7 +10,7 @@ import pytest
 from fritzbox_simulator import BoxUser, SimulatorConfig
 from fritzbox_simulator.__main__ import build_parser, config_from_args
 
-from .helpers import APP_SETUP, call, parse_document
+from .helpers import APP_SETUP, call, control, parse_document
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
@@ -172,10 +172,7 @@ async def test_line_changes_at_run_time(
     assert (await _info(session, sim))["NewExternalIPAddress"] == "100.100.1.2"
 
     async def post(operation: str, expected: int = 200, **params: str) -> dict[str, Any]:
-        async with session.post(f"{sim.url}/simulator/{operation}", params=params) as response:
-            assert response.status == expected
-            answer: dict[str, Any] = await response.json()
-            return answer
+        return await control(session, sim, operation, expected, params=params)
 
     line = (await post("line", profile="cgnat"))["line"]
     assert (line["external_ipv4"], line["external_ipv6"]) == (

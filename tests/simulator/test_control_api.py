@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from fritzbox_simulator.control_api import ControlError, apply
 
-from .helpers import AUTH, call
+from .helpers import AUTH, call, control
 
 if TYPE_CHECKING:
     import aiohttp
@@ -17,20 +17,6 @@ if TYPE_CHECKING:
     from tests.conftest import SimulatorFactory
 
 ENABLE = {"NewEnabled": "1"}
-
-
-async def _post(
-    session: aiohttp.ClientSession,
-    sim: FritzBoxSimulator,
-    operation: str,
-    expected: int = 200,
-    **kwargs: Any,
-) -> dict[str, Any]:
-    async with session.post(f"{sim.url}/simulator/{operation}", **kwargs) as response:
-        assert response.status == expected, await response.text()
-        answer: dict[str, Any] = await response.json()
-    assert answer["ok"] is (expected == 200)
-    return answer
 
 
 async def _token(session: aiohttp.ClientSession, sim: FritzBoxSimulator) -> str:
@@ -42,14 +28,14 @@ async def test_press_the_button_over_http(
     simulator_factory: SimulatorFactory, session: aiohttp.ClientSession
 ) -> None:
     sim = await simulator_factory(confirm=True, control_api=True)
-    assert await _post(session, sim, "press-button") == {
+    assert await control(session, sim, "press-button") == {
         "ok": True,
         "confirmed": False,
         "state": "stopped",
     }
     token = await _token(session, sim)
     sim.log.clear()
-    assert await _post(session, sim, "press-button") == {
+    assert await control(session, sim, "press-button") == {
         "ok": True,
         "confirmed": True,
         "state": "authenticated",
@@ -63,10 +49,10 @@ async def test_dial_over_http(
 ) -> None:
     sim = await simulator_factory(confirm=True, control_api=True)
     await _token(session, sim)
-    wrong = await _post(session, sim, "dial", params={"code": "*19999"})
+    wrong = await control(session, sim, "dial", params={"code": "*19999"})
     assert (wrong["confirmed"], wrong["state"]) == (False, "waitingforauth")
-    await _post(session, sim, "dial", 400)  # no code
-    right = await _post(session, sim, "dial", json={"code": "*11234"})
+    await control(session, sim, "dial", 400)  # no code
+    right = await control(session, sim, "dial", json={"code": "*11234"})
     assert (right["confirmed"], right["state"]) == (True, "authenticated")
 
 
@@ -86,30 +72,30 @@ async def test_status_protect_fault_advance(
     assert status["protected_actions"] == []
     assert status["faults"]["malformed_xml"] is False
 
-    answer = await _post(session, sim, "protect", params={"actions": "SetEnable,SetConfig"})
+    answer = await control(session, sim, "protect", params={"actions": "SetEnable,SetConfig"})
     assert answer["protected_actions"] == ["SetConfig", "SetEnable"]
     assert (await call(session, sim, "SetEnable", ENABLE)).error_code == 866
-    await _post(session, sim, "protect", 400, json={"actions": ["SetEverything"]})
+    await control(session, sim, "protect", 400, json={"actions": ["SetEverything"]})
     assert sim.protected_actions == {"SetConfig", "SetEnable"}
-    await _post(session, sim, "protect", json={"actions": []})
+    await control(session, sim, "protect", json={"actions": []})
     assert (await call(session, sim, "SetEnable", ENABLE)).status == 200
 
-    await _post(session, sim, "fault", params={"name": "app-access-disabled"})
+    await control(session, sim, "fault", params={"name": "app-access-disabled"})
     assert (await call(session, sim, "GetInfo")).error_code == 401
-    await _post(session, sim, "fault", params={"name": "app_access_disabled", "on": "off"})
+    await control(session, sim, "fault", params={"name": "app_access_disabled", "on": "off"})
     assert (await call(session, sim, "GetInfo")).status == 200
-    await _post(session, sim, "fault", 400, params={"name": "explode"})
-    await _post(session, sim, "fault", 400, params={"name": "malformed_xml", "on": "maybe"})
+    await control(session, sim, "fault", 400, params={"name": "explode"})
+    await control(session, sim, "fault", 400, params={"name": "malformed_xml", "on": "maybe"})
 
     await _token(session, sim)
-    assert (await _post(session, sim, "advance", params={"seconds": "30"}))[
+    assert (await control(session, sim, "advance", params={"seconds": "30"}))[
         "second_factor_state"
     ] == "stopped"
-    await _post(session, sim, "advance", 400, params={"seconds": "-1"})
-    await _post(session, sim, "advance", 400, params={"seconds": "soon"})
+    await control(session, sim, "advance", 400, params={"seconds": "-1"})
+    await control(session, sim, "advance", 400, params={"seconds": "soon"})
 
     token = await _token(session, sim)
-    failed = await _post(session, sim, "fail-second-factor")
+    failed = await control(session, sim, "fail-second-factor")
     assert (failed["failed"], failed["state"]) == (True, "stopped")
     reply = await call(session, sim, "GetState", service_type=AUTH, token=token)
     assert reply.values["NewState"] == "failure"
@@ -119,9 +105,9 @@ async def test_refusals(
     simulator_factory: SimulatorFactory, session: aiohttp.ClientSession
 ) -> None:
     sim = await simulator_factory(control_api=True)
-    await _post(session, sim, "explode", 404)
-    await _post(session, sim, "dial", 400, data=b"[1, 2]")
-    await _post(session, sim, "dial", 400, data=b"{not json")
+    await control(session, sim, "explode", 404)
+    await control(session, sim, "dial", 400, data=b"[1, 2]")
+    await control(session, sim, "dial", 400, data=b"{not json")
     async with session.get(f"{sim.url}/simulator/press-button") as response:
         assert response.status == 405
     assert sim.second_factor.state == "stopped"
