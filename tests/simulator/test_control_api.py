@@ -61,6 +61,7 @@ async def test_status_protect_fault_advance(
 ) -> None:
     sim = await simulator_factory(control_api=True, second_factor_seconds=30)
     async with session.get(f"{sim.url}/simulator/status") as response:
+        assert response.status == 200
         status = await response.json()
     assert status["second_factor"] == {
         "enabled": True,
@@ -122,7 +123,7 @@ async def test_off_unless_asked_for(
     assert simulator.log.count(path="/simulator/press-button", status=404) == 1
 
 
-def test_apply_without_http(simulator_factory: SimulatorFactory) -> None:
+def test_apply_without_http() -> None:
     from fritzbox_simulator import FritzBoxSimulator, SimulatorConfig  # noqa: PLC0415
 
     sim = FritzBoxSimulator(SimulatorConfig(confirm=True))
