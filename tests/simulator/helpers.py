@@ -29,6 +29,7 @@ CONTROL = {
     APP_SETUP: "/upnp/control/x_appsetup",
 }
 USERNAME = "admin"
+DEVICE_NS = "{urn:dslforum-org:device-1-0}"
 RIGHTS = ("C", "A", "P", "N", "H")
 #: SetDDNSConfig's arguments for Dynamic DNS switched off.
 DISABLED_DDNS = {
@@ -222,3 +223,15 @@ async def control(
         answer: dict[str, Any] = await response.json()
     assert answer["ok"] is (expected == 200)
     return answer
+
+
+async def description_services(
+    session: aiohttp.ClientSession, sim: FritzBoxSimulator
+) -> dict[str | None, ET.Element]:
+    """The services tr64desc.xml lists, by service type."""
+    async with session.get(f"{sim.url}/tr64desc.xml") as response:
+        assert response.status == 200
+        description = parse_document(await response.read())
+    return {
+        s.findtext(f"{DEVICE_NS}serviceType"): s for s in description.iter(f"{DEVICE_NS}service")
+    }

@@ -10,18 +10,15 @@ import pytest
 from fritzbox_simulator import BoxUser, SimulatorConfig
 from fritzbox_simulator.__main__ import build_parser, config_from_args
 
-from .helpers import APP_SETUP, call, control, parse_document
+from .helpers import APP_SETUP, DEVICE_NS, call, control, description_services, parse_document
 
 if TYPE_CHECKING:
-    import xml.etree.ElementTree as ET
-
     import aiohttp
 
     from fritzbox_simulator import FritzBoxSimulator
     from tests.conftest import SimulatorFactory
 
 NS = "{urn:schemas-upnp-org:service-1-0}"
-DEVICE_NS = "{urn:dslforum-org:device-1-0}"
 OUT = [
     "NewSubnetMask",
     "NewIPAddress",
@@ -55,20 +52,10 @@ async def _info(
     return reply.values
 
 
-async def _description_services(
-    session: aiohttp.ClientSession, sim: FritzBoxSimulator
-) -> dict[str | None, ET.Element]:
-    async with session.get(f"{sim.url}/tr64desc.xml") as response:
-        description = parse_document(await response.read())
-    return {
-        s.findtext(f"{DEVICE_NS}serviceType"): s for s in description.iter(f"{DEVICE_NS}service")
-    }
-
-
 async def test_described_like_a_7590(
     simulator: FritzBoxSimulator, session: aiohttp.ClientSession
 ) -> None:
-    entry = (await _description_services(session, simulator))[APP_SETUP]
+    entry = (await description_services(session, simulator))[APP_SETUP]
     assert entry.findtext(f"{DEVICE_NS}controlURL") == "/upnp/control/x_appsetup"
     assert entry.findtext(f"{DEVICE_NS}SCPDURL") == "/x_appsetupSCPD.xml"
     async with session.get(f"{simulator.url}/x_appsetupSCPD.xml") as response:
@@ -194,7 +181,7 @@ async def test_a_box_without_the_service(
     simulator_factory: SimulatorFactory, session: aiohttp.ClientSession
 ) -> None:
     sim = await simulator_factory(app_setup=False)
-    services = await _description_services(session, sim)
+    services = await description_services(session, sim)
     assert APP_SETUP not in services
     assert "urn:dslforum-org:service:X_AVM-DE_RemoteAccess:1" in services
     async with session.get(f"{sim.url}/x_appsetupSCPD.xml") as response:

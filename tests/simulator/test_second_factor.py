@@ -12,11 +12,13 @@ from fritzbox_simulator.soap import SoapParseError, parse_request
 
 from .helpers import (
     AUTH,
+    DEVICE_NS,
     DISABLED_DDNS,
     REMOTE,
     RIGHTS,
     USERNAME,
     call,
+    description_services,
     envelope,
     parse_document,
 )
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
     from tests.conftest import SimulatorFactory
 
 NS = "{urn:schemas-upnp-org:service-1-0}"
-DEVICE_NS = "{urn:dslforum-org:device-1-0}"
 ENABLE = {"NewEnabled": "1"}
 WRITES: dict[str, dict[str, str]] = {
     "SetEnable": ENABLE,
@@ -75,12 +76,7 @@ async def _stop(
 async def test_auth_service_in_description_and_scpd(
     simulator: FritzBoxSimulator, session: aiohttp.ClientSession
 ) -> None:
-    async with session.get(f"{simulator.url}/tr64desc.xml") as response:
-        description = parse_document(await response.read())
-    services = {
-        s.findtext(f"{DEVICE_NS}serviceType"): s for s in description.iter(f"{DEVICE_NS}service")
-    }
-    entry = services[AUTH]
+    entry = (await description_services(session, simulator))[AUTH]
     assert (
         entry.findtext(f"{DEVICE_NS}serviceId") == "urn:X_AVM-DE_Auth-com:serviceId:X_AVM-DE_Auth1"
     )
@@ -168,11 +164,7 @@ async def test_a_box_without_the_auth_service_still_wants_confirmation(
     simulator_factory: SimulatorFactory, session: aiohttp.ClientSession
 ) -> None:
     sim = await simulator_factory(confirm=True, second_factor_service=False)
-    async with session.get(f"{sim.url}/tr64desc.xml") as response:
-        description = parse_document(await response.read())
-    services = {
-        s.findtext(f"{DEVICE_NS}serviceType") for s in description.iter(f"{DEVICE_NS}service")
-    }
+    services = await description_services(session, sim)
     assert AUTH not in services
     assert REMOTE in services
     async with session.get(f"{sim.url}/x_authSCPD.xml") as response:
