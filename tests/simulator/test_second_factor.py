@@ -464,6 +464,7 @@ async def test_the_token_never_shows(
     assert sim.press_button()
     assert (await call(session, sim, "SetEnable", ENABLE, token=token)).status == 200
     async with session.get(f"{sim.url}/simulator/status") as response:
+        assert response.status == 200
         status = await response.text()
     call_repr = repr(parse_request(envelope(REMOTE, "SetEnable", ENABLE, token=token)))
     seen = [caplog.text, status, call_repr, repr(sim.second_factor), repr(sim.log.entries)]
