@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from homeassistant.components.sensor import (
@@ -46,6 +47,14 @@ def access_url(data: FritzRemoteAccessData) -> str | None:
     if not host and remote is not None and remote.myfritz_enabled:
         host = remote.myfritz_name
     return remote_access_url(host, data.remote_access.port) if host else None
+
+
+def external_address(data: FritzRemoteAccessData, *, ipv6: bool) -> str | None:
+    """Return the external address of one family; none (DS-Lite's IPv4) reads as unknown."""
+    if (remote := data.app_remote) is None:
+        return None
+    address = remote.external_ipv6 if ipv6 else remote.external_ipv4
+    return None if address is None else str(address)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,23 +136,14 @@ SENSORS: tuple[FritzRemoteAccessSensorEntityDescription, ...] = (
         entity_registry_enabled_default=False,
         value_fn=lambda data: data.ddns.server_ipv6 or None,
     ),
-    # No address (DS-Lite has no IPv4, some lines no IPv6) is the state "unknown"; the IPv4
-    # reachability sensor says why.
-    FritzRemoteAccessSensorEntityDescription(
-        key="external_ipv4",
-        translation_key="external_ipv4",
-        needs_app_setup=True,
-        value_fn=lambda data: (
-            str(address) if data.app_remote and (address := data.app_remote.external_ipv4) else None
-        ),
-    ),
-    FritzRemoteAccessSensorEntityDescription(
-        key="external_ipv6",
-        translation_key="external_ipv6",
-        needs_app_setup=True,
-        value_fn=lambda data: (
-            str(address) if data.app_remote and (address := data.app_remote.external_ipv6) else None
-        ),
+    *(
+        FritzRemoteAccessSensorEntityDescription(
+            key=key,
+            translation_key=key,
+            needs_app_setup=True,
+            value_fn=partial(external_address, ipv6=ipv6),
+        )
+        for key, ipv6 in (("external_ipv4", False), ("external_ipv6", True))
     ),
     FritzRemoteAccessSensorEntityDescription(
         key="remote_access_url",
