@@ -13,8 +13,8 @@ from homeassistant.components.binary_sensor import (  # type: ignore[attr-define
 from homeassistant.const import EntityCategory
 
 from .entity import FritzRemoteAccessEntity, FritzRemoteAccessEntityDescription
-from .reachability import DNSResult, IPv4Reach, ipv4_reach
-from .tr064 import DDNSInfo, DDNSMode, DDNSStatus
+from .reachability import DNSResult, IPv4Reach, ipv4_reach, updates_ipv4, updates_ipv6
+from .tr064 import DDNSInfo, DDNSStatus
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -38,18 +38,11 @@ PROBLEM_STATUSES: Final = frozenset(
 
 
 def ddns_has_problem(ddns: DDNSInfo) -> bool:
-    """Tell whether DDNS is on but an address family its mode updates is in trouble.
-
-    Trouble is a status in ``PROBLEM_STATUSES``; disabled DDNS is never a problem.
-    """
-    if not ddns.enabled:
-        return False
-    statuses: list[DDNSStatus] = []
-    if ddns.mode in (DDNSMode.V4, DDNSMode.BOTH, DDNSMode.TOGETHER):
-        statuses.append(ddns.status_ipv4)
-    if ddns.mode in (DDNSMode.V6, DDNSMode.BOTH, DDNSMode.TOGETHER):
-        statuses.append(ddns.status_ipv6)
-    return any(status in PROBLEM_STATUSES for status in statuses)
+    """Tell whether DDNS is on and a family its mode updates is in ``PROBLEM_STATUSES``."""
+    return ddns.enabled and (
+        (updates_ipv4(ddns.mode) and ddns.status_ipv4 in PROBLEM_STATUSES)
+        or (updates_ipv6(ddns.mode) and ddns.status_ipv6 in PROBLEM_STATUSES)
+    )
 
 
 def _ipv4_reach(coordinator: FritzRemoteAccessCoordinator) -> IPv4Reach:
