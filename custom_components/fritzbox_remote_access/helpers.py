@@ -41,9 +41,10 @@ async def box_errors(
         yield
     except TR064CertificateMismatchError as err:
         coordinator.reject_certificate(err)
-        # The entities go unavailable now, not only at the next (blocked) poll.
-        coordinator.async_set_update_error(ha_error(err, coordinator.host))
-        raise ha_error(err, coordinator.host) from err
+        error = ha_error(err, coordinator.host)
+        # The entities go unavailable at once, not only at the next (blocked) poll.
+        coordinator.async_set_update_error(error)
+        raise error from err
     except TR064AuthenticationError as err:
         coordinator.config_entry.async_start_reauth(coordinator.hass)
         raise ha_error(err, coordinator.host) from err
