@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv6Address
 import math
@@ -324,21 +324,15 @@ def parse_auth_methods(text: str) -> tuple[tuple[AuthMethod, ...], str | None]:
     return tuple(methods), phone_code
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@dataclass(frozen=True, slots=True)
 class AuthProcess:
-    """Answer of SetConfig(start): the token stays out of repr()."""
+    """Answer of SetConfig(start)."""
 
-    token: str
+    # Out of repr(): reprs end up in logs.
+    token: str = field(repr=False)
     state: AuthState
     methods: tuple[AuthMethod, ...]
     phone_code: str | None
-
-    def __repr__(self) -> str:
-        """Without the token: reprs end up in logs."""
-        return (
-            f"AuthProcess(state={self.state!r}, methods={self.methods!r}, "
-            f"phone_code={self.phone_code!r})"
-        )
 
 
 def auth_process_from(values: Mapping[str, str]) -> AuthProcess:
