@@ -15,7 +15,7 @@ from .errors import Right
 
 @dataclass(frozen=True, kw_only=True)
 class FritzRemoteAccessEntityDescription(EntityDescription):
-    """What the sensors of a box share."""
+    """What the entity descriptions of a box share."""
 
     # Read from GetAppRemoteInfo: only where the box and the user offer it.
     needs_app_setup: bool = False
@@ -35,8 +35,12 @@ class FritzRemoteAccessEntity(CoordinatorEntity[FritzRemoteAccessCoordinator]):
     # The FRITZ!Box right its writes need: a refusal names it.
     required_right: Right = Right.APP
 
+    entity_description: FritzRemoteAccessEntityDescription
+
     def __init__(
-        self, coordinator: FritzRemoteAccessCoordinator, description: EntityDescription
+        self,
+        coordinator: FritzRemoteAccessCoordinator,
+        description: FritzRemoteAccessEntityDescription,
     ) -> None:
         """Attach the entity to the box's device."""
         super().__init__(coordinator)
@@ -57,11 +61,7 @@ class FritzRemoteAccessEntity(CoordinatorEntity[FritzRemoteAccessCoordinator]):
     @property
     def available(self) -> bool:
         """GetAppRemoteInfo's values go when the box stops answering it (rights taken away)."""
-        description = self.entity_description
-        needs_app_setup = (
-            isinstance(description, FritzRemoteAccessEntityDescription)
-            and description.needs_app_setup
-        )
         return super().available and (
-            not needs_app_setup or self.coordinator.data.app_remote is not None
+            not self.entity_description.needs_app_setup
+            or self.coordinator.data.app_remote is not None
         )

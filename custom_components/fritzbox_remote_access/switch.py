@@ -9,7 +9,7 @@ from homeassistant.components.switch import SwitchEntity, SwitchEntityDescriptio
 from homeassistant.const import EntityCategory
 
 from .confirmation import Change, confirmed_write
-from .entity import FritzRemoteAccessEntity
+from .entity import FritzRemoteAccessEntity, FritzRemoteAccessEntityDescription
 from .errors import Right
 from .helpers import box_command
 from .tr064.const import ACTION_SET_ENABLE
@@ -33,7 +33,9 @@ PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class FritzRemoteAccessSwitchEntityDescription(SwitchEntityDescription):
+class FritzRemoteAccessSwitchEntityDescription(
+    SwitchEntityDescription, FritzRemoteAccessEntityDescription
+):
     """How a switch reads and writes its setting."""
 
     is_on_fn: Callable[[FritzRemoteAccessData], bool | None]
