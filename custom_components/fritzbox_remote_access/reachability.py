@@ -82,6 +82,15 @@ class DNSResult(StrEnum):
 # Outcomes that tell nothing about the records: the problem sensor shows "unknown".
 UNDECIDED: Final = frozenset({DNSResult.TIMEOUT, DNSResult.DNS_ERROR, DNSResult.NO_ADDRESS})
 PROBLEMS: Final = frozenset({DNSResult.MISMATCH, DNSResult.NOT_FOUND, DNSResult.NO_RECORDS})
+# The family in the worst state decides; a definite answer beats a server that failed.
+_PRECEDENCE: Final = (
+    DNSResult.NOT_FOUND,
+    DNSResult.MISMATCH,
+    DNSResult.NO_RECORDS,
+    DNSResult.TIMEOUT,
+    DNSResult.DNS_ERROR,
+    DNSResult.MATCH,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,20 +183,9 @@ async def check_dns(domain: str, mode: DDNSMode, remote: AppRemoteInfo) -> DNSCh
         else:
             found[qtype] = answer
             outcomes.append(DNSResult.MATCH if expected in answer else DNSResult.MISMATCH)
-    # The family in the worst state decides; a definite answer beats a server that failed.
     result = min(outcomes, key=_PRECEDENCE.index)
     _LOGGER.debug("DNS check of %s: %s (A %s, AAAA %s)", domain, result, *found.values())
     return DNSCheck(result, domain, found["A"], found["AAAA"])
-
-
-_PRECEDENCE: Final = (
-    DNSResult.NOT_FOUND,
-    DNSResult.MISMATCH,
-    DNSResult.NO_RECORDS,
-    DNSResult.TIMEOUT,
-    DNSResult.DNS_ERROR,
-    DNSResult.MATCH,
-)
 
 
 class DNSCheckSchedule:
